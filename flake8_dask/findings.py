@@ -1,0 +1,44 @@
+"""What a rule reports: a finding, and the fix it may carry."""
+
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Safety(enum.Enum):
+    """How far a fix can be trusted (Ruff's applicability levels)."""
+
+    SAFE = "safe"  # same values and side effects, or the original always raised
+    UNSAFE = "unsafe"  # mechanical, but can change values, memory or timing
+    DISPLAY_ONLY = "display-only"  # shown, never applied
+
+
+@dataclass
+class Fix:
+    safety: Safety
+    title: str
+    #: Extra facts the rule's codemod needs (names, positions), computed at detection time.
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    line: int  # 1-based
+    col: int  # 0-based, in characters
+    end_line: int
+    end_col: int  # 0-based, in characters, exclusive
+    node: ast.AST | None = field(default=None, repr=False, compare=False)
+    rule: Any = field(default=None, repr=False, compare=False)
+    fix: Fix | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.code} {self.message}"
+
+    def sort_key(self):
+        return (self.line, self.col, self.code)

@@ -1,0 +1,396 @@
+"""Scopes and bindings, built in one iterative walk over the ``ast`` tree.
+
+The walk also records on every node its parent (``_dsk_parent``), its scope (``_dsk_scope``)
+and, for nodes held in a list field, that field's name (``_dsk_field``), and collects the nodes
+of the types the rules asked for. Nothing else walks the tree again.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
+
+
+class Scope:
+    __slots__ = ("node", "kind", "parent", "bindings", "global_names", "nonlocal_names",
+                 "self_name", "class_scope", "attributes", "has_star_import")
+
+    def __init__(self, node: ast.AST, kind: str, parent: Scope | None):
+        self.node = node
+        self.kind = kind  # module, class, function, lambda, comprehension
+        self.parent = parent
+        self.bindings: dict[str, list[Binding]] = defaultdict(list)
+        self.global_names: set[str] = set()
+        self.nonlocal_names: set[str] = set()
+        #: In a method: the name of its first parameter (``self``) and the class's scope.
+        self.self_name: str | None = None
+        self.class_scope: Scope | None = None
+        #: In a class scope: ``self.<attr>`` assignments made in its methods.
+        self.attributes: dict[str, list[Binding]] = defaultdict(list)
+        self.has_star_import = False
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind in ("function", "lambda")
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"<Scope {self.kind} line {getattr(self.node, 'lineno', 0)}>"
+
+
+class Binding:
+    """One place where a name gets a value.
+
+    ``kind`` is one of: import, assign, augassign, for, with, param, def, class,
+    comprehension, named, other. ``value`` is the expression the name gets its value from
+    (for ``for`` and comprehensions: the iterable; for ``with``: the context expression;
+    for ``param``: the ``ast.arg``). ``index`` is the position inside a tuple target.
+    """
+
+    __slots__ = ("name", "scope", "kind", "node", "value", "index", "pos", "qualname")
+
+    def __init__(self, name, scope, kind, node, value=None, index=None, pos=(0, 0),
+                 qualname=None):
+        self.name = name
+        self.scope = scope
+        self.kind = kind
+        self.node = node
+        self.value = value
+        self.index = index
+        self.pos = pos
+        self.qualname = qualname
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"<Binding {self.name} {self.kind} at {self.pos}>"
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return (node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    return (node.lineno, node.col_offset)
+
+
+class ScopeBuilder:
+    """Builds the scope tree. ``wanted`` is the set of node types to collect for the rules."""
+
+    def __init__(self, wanted: frozenset[type]):
+        self.wanted = wanted
+        self.collected: dict[type, list[ast.AST]] = defaultdict(list)
+        self.module_scope: Scope | None = None
+        self.scopes: list[Scope] = []
+        self.calls: list[ast.Call] = []
+        self.functions: list[ast.AST] = []
+        self.has_main_guard = False
+
+    # ---------------------------------------------------------------- the walk
+    def build(self, tree: ast.AST) -> Scope:
+        module = self._new_scope(tree, "module", None)
+        self.module_scope = module
+        tree._dsk_parent = None
+        tree._dsk_scope = module
+        stack: list[tuple[ast.AST, Scope]] = []
+        self._push_children(tree, module, stack)
+        wanted = self.wanted
+        collected = self.collected
+        handlers = self._HANDLERS
+        while stack:
+            node, scope = stack.pop()
+            t = type(node)
+            if t in wanted:
+                collected[t].append(node)
+            handler = handlers.get(t)
+            if handler is None:
+                self._push_children(node, scope, stack)
+            else:
+                handler(self, node, scope, stack)
+        # The walk pops children in reverse; rules expect source order.
+        for nodes in collected.values():
+            nodes.reverse()
+        self.calls.reverse()
+        return module
+
+    def _new_scope(self, node, kind, parent) -> Scope:
+        scope = Scope(node, kind, parent)
+        self.scopes.append(scope)
+        return scope
+
+    @staticmethod
+    def _push_children(node: ast.AST, scope: Scope, stack: list) -> None:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        item._dsk_parent = node
+                        item._dsk_scope = scope
+                        item._dsk_field = field
+                        stack.append((item, scope))
+            elif isinstance(value, ast.AST):
+                value._dsk_parent = node
+                value._dsk_scope = scope
+                value._dsk_field = field
+                stack.append((value, scope))
+
+    @staticmethod
+    def _push(node: ast.AST | None, parent: ast.AST, field: str, scope: Scope, stack) -> None:
+        if node is None:
+            return
+        node._dsk_parent = parent
+        node._dsk_scope = scope
+        node._dsk_field = field
+        stack.append((node, scope))
+
+    def _push_list(self, nodes, parent, field, scope, stack) -> None:
+        for n in nodes:
+            if n is not None:
+                self._push(n, parent, field, scope, stack)
+
+    @staticmethod
+    def _bind(scope: Scope, binding: Binding) -> None:
+        # ``global``/``nonlocal`` are honoured when names are resolved: the walk visits
+        # statements out of order, so a declaration may be seen after the assignment.
+        scope.bindings[binding.name].append(binding)
+
+    # ---------------------------------------------------------------- handlers
+    def _on_function(self, node, scope, stack):
+        is_lambda = type(node) is ast.Lambda
+        if not is_lambda:
+            self._bind(scope, Binding(node.name, scope, "def", node, pos=_start(node)))
+            self._push_list(node.decorator_list, node, "decorator_list", scope, stack)
+            if node.returns is not None:
+                self._push(node.returns, node, "returns", scope, stack)
+        self.functions.append(node)
+        args = node.args
+        self._push_list(args.defaults, args, "defaults", scope, stack)
+        self._push_list(args.kw_defaults, args, "kw_defaults", scope, stack)
+        args._dsk_parent = node
+        args._dsk_scope = scope
+        inner = self._new_scope(node, "lambda" if is_lambda else "function", scope)
+        all_args = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
+        for arg in all_args:
+            if arg is None:
+                continue
+            arg._dsk_parent = args
+            arg._dsk_scope = inner
+            self._bind(inner, Binding(arg.arg, inner, "param", arg, value=arg, pos=(0, 0)))
+            if arg.annotation is not None:
+                self._push(arg.annotation, arg, "annotation", scope, stack)
+        if scope.kind == "class" and not is_lambda:
+            positional = [*args.posonlyargs, *args.args]
+            decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+            if positional and not decorators & {"staticmethod", "classmethod"}:
+                inner.self_name = positional[0].arg
+                inner.class_scope = scope
+        if is_lambda:
+            self._push(node.body, node, "body", inner, stack)
+        else:
+            self._push_list(node.body, node, "body", inner, stack)
+
+    def _on_class(self, node, scope, stack):
+        self._bind(scope, Binding(node.name, scope, "class", node, pos=_start(node)))
+        self._push_list(node.decorator_list, node, "decorator_list", scope, stack)
+        self._push_list(node.bases, node, "bases", scope, stack)
+        self._push_list(node.keywords, node, "keywords", scope, stack)
+        inner = self._new_scope(node, "class", scope)
+        self._push_list(node.body, node, "body", inner, stack)
+
+    def _on_comprehension(self, node, scope, stack):
+        inner = self._new_scope(node, "comprehension", scope)
+        generators = node.generators
+        for i, gen in enumerate(generators):
+            gen._dsk_parent = node
+            gen._dsk_scope = inner
+            gen._dsk_field = "generators"
+            # The first iterable is evaluated in the enclosing scope.
+            self._push(gen.iter, gen, "iter", scope if i == 0 else inner, stack)
+            self._bind_target(gen.target, inner, "comprehension", gen.iter, _end(gen.iter),
+                              stack, gen)
+            self._push_list(gen.ifs, gen, "ifs", inner, stack)
+        if type(node) is ast.DictComp:
+            self._push(node.key, node, "key", inner, stack)
+            self._push(node.value, node, "value", inner, stack)
+        else:
+            self._push(node.elt, node, "elt", inner, stack)
+
+    def _bind_target(self, target, scope, kind, value, pos, stack, parent, index=None):
+        """Bind the names of an assignment target; push the target for the rules."""
+        t = type(target)
+        if t is ast.Name:
+            self._bind(scope, Binding(target.id, scope, kind, target, value, index, pos))
+        elif t in (ast.Tuple, ast.List):
+            # Pair literal tuples element by element: ``a, b = x, y``.
+            paired = (kind == "assign" and type(value) in (ast.Tuple, ast.List)
+                      and len(value.elts) == len(target.elts)
+                      and not any(type(e) is ast.Starred for e in target.elts))
+            for i, elt in enumerate(target.elts):
+                if paired:
+                    self._bind_target(elt, scope, kind, value.elts[i], pos, stack, target)
+                else:
+                    sub = i if type(elt) is not ast.Starred else None
+                    self._bind_target(elt, scope, kind, value, pos, stack, target,
+                                      index if sub is None else ((index or ()) + (sub,)))
+            target._dsk_parent = parent
+            target._dsk_scope = scope
+            if type(target) in self.wanted:
+                self.collected[type(target)].append(target)
+            return
+        elif t is ast.Starred:
+            self._bind_target(target.value, scope, kind, None, pos, stack, target)
+            return
+        elif t is ast.Attribute:
+            self._record_self_attribute(target, scope, value, pos)
+        self._push(target, parent, "target", scope, stack)
+
+    def _record_self_attribute(self, target, scope, value, pos):
+        owner = target.value
+        if (type(owner) is ast.Name and scope.self_name is not None
+                and owner.id == scope.self_name and scope.class_scope is not None):
+            scope.class_scope.attributes[target.attr].append(
+                Binding(target.attr, scope, "assign", target, value, None, pos))
+
+    def _on_assign(self, node, scope, stack):
+        self._push(node.value, node, "value", scope, stack)
+        for target in node.targets:
+            self._bind_target(target, scope, "assign", node.value, _end(node), stack, node)
+
+    def _on_annassign(self, node, scope, stack):
+        if node.value is not None:
+            self._push(node.value, node, "value", scope, stack)
+        self._push(node.annotation, node, "annotation", scope, stack)
+        target = node.target
+        if type(target) is ast.Name:
+            kind = "assign" if node.value is not None else "annotation"
+            self._bind(scope, Binding(target.id, scope, kind, target,
+                                      node.value if node.value is not None else node.annotation,
+                                      None, _end(node)))
+        elif type(target) is ast.Attribute:
+            self._record_self_attribute(target, scope, node.value or node.annotation,
+                                        _end(node))
+        self._push(target, node, "target", scope, stack)
+
+    def _on_augassign(self, node, scope, stack):
+        self._push(node.value, node, "value", scope, stack)
+        target = node.target
+        if type(target) is ast.Name:
+            self._bind(scope, Binding(target.id, scope, "augassign", target, node, None,
+                                      _end(node)))
+        self._push(target, node, "target", scope, stack)
+
+    def _on_for(self, node, scope, stack):
+        self._push(node.iter, node, "iter", scope, stack)
+        self._bind_target(node.target, scope, "for", node.iter, _end(node.iter), stack, node)
+        self._push_list(node.body, node, "body", scope, stack)
+        self._push_list(node.orelse, node, "orelse", scope, stack)
+
+    def _on_with(self, node, scope, stack):
+        for item in node.items:
+            item._dsk_parent = node
+            item._dsk_scope = scope
+            item._dsk_field = "items"
+            self._push(item.context_expr, item, "context_expr", scope, stack)
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, scope, "with", item.context_expr,
+                                  _end(item.context_expr), stack, item)
+        self._push_list(node.body, node, "body", scope, stack)
+
+    def _on_named(self, node, scope, stack):
+        target_scope = scope
+        while target_scope.kind == "comprehension" and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        self._push(node.value, node, "value", scope, stack)
+        self._bind(target_scope, Binding(node.target.id, target_scope, "named", node.target,
+                                         node.value, None, _end(node)))
+        self._push(node.target, node, "target", scope, stack)
+
+    def _on_import(self, node, scope, stack):
+        for alias in node.names:
+            if alias.asname:
+                name, qualname = alias.asname, alias.name
+            else:
+                name = alias.name.partition(".")[0]
+                qualname = name
+            self._bind(scope, Binding(name, scope, "import", node, pos=_end(node),
+                                      qualname=qualname))
+
+    def _on_import_from(self, node, scope, stack):
+        module = node.module if not node.level else None
+        for alias in node.names:
+            if alias.name == "*":
+                scope.has_star_import = True
+                continue
+            name = alias.asname or alias.name
+            qualname = f"{module}.{alias.name}" if module else None
+            self._bind(scope, Binding(name, scope, "import", node, pos=_end(node),
+                                      qualname=qualname))
+
+    def _on_global(self, node, scope, stack):
+        scope.global_names.update(node.names)
+
+    def _on_nonlocal(self, node, scope, stack):
+        scope.nonlocal_names.update(node.names)
+
+    def _on_except(self, node, scope, stack):
+        if node.name:
+            self._bind(scope, Binding(node.name, scope, "other", node, pos=_start(node)))
+        self._push_children(node, scope, stack)
+
+    def _on_call(self, node, scope, stack):
+        self.calls.append(node)
+        self._push_children(node, scope, stack)
+
+    def _on_if(self, node, scope, stack):
+        if scope.kind == "module" and is_main_guard_test(node.test):
+            self.has_main_guard = True
+        self._push_children(node, scope, stack)
+
+    def _on_match_capture(self, node, scope, stack):
+        name = getattr(node, "name", None)
+        if name:
+            self._bind(scope, Binding(name, scope, "other", node, pos=_start(node)))
+        self._push_children(node, scope, stack)
+
+    _HANDLERS = {
+        ast.FunctionDef: _on_function,
+        ast.AsyncFunctionDef: _on_function,
+        ast.Lambda: _on_function,
+        ast.ClassDef: _on_class,
+        ast.ListComp: _on_comprehension,
+        ast.SetComp: _on_comprehension,
+        ast.DictComp: _on_comprehension,
+        ast.GeneratorExp: _on_comprehension,
+        ast.Assign: _on_assign,
+        ast.AnnAssign: _on_annassign,
+        ast.AugAssign: _on_augassign,
+        ast.For: _on_for,
+        ast.AsyncFor: _on_for,
+        ast.With: _on_with,
+        ast.AsyncWith: _on_with,
+        ast.NamedExpr: _on_named,
+        ast.Import: _on_import,
+        ast.ImportFrom: _on_import_from,
+        ast.Global: _on_global,
+        ast.Nonlocal: _on_nonlocal,
+        ast.ExceptHandler: _on_except,
+        ast.Call: _on_call,
+        ast.If: _on_if,
+    }
+    for _name in ("MatchAs", "MatchStar", "MatchMapping"):
+        if hasattr(ast, _name):
+            _HANDLERS[getattr(ast, _name)] = _on_match_capture
+
+
+def is_main_guard_test(test: ast.AST) -> bool:
+    """``__name__ == "__main__"`` (either order)."""
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = (test.left, test.comparators[0])
+    names = [s for s in sides if type(s) is ast.Name and s.id == "__name__"]
+    consts = [s for s in sides if type(s) is ast.Constant and s.value == "__main__"]
+    return bool(names and consts)

@@ -1,0 +1,155 @@
+"""Task entry points and task functions: what Dask runs on a worker (catalog 0.3)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from . import vocabulary as V
+from .kinds import FRAMES, K
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel, TaskSite
+
+_CLIENT_TASK_METHODS = frozenset({"submit", "map"})
+_ALL_METHOD_NAMES = (_CLIENT_TASK_METHODS | V.FRAME_TASK_METHODS | V.ARRAY_TASK_METHODS
+                     | V.BAG_TASK_METHODS | {"scatter"})
+#: Bag methods and the argument positions (and keywords) that hold functions.
+_BAG_FUNCTION_ARGS = {
+    "foldby": ((0, 1), ("combine",)),
+    "reduction": ((0, 1), ()),
+}
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A call that hands functions and data to Dask."""
+
+    call: ast.Call
+    api: str  # "client.map", "delayed", "delayed call", "map_partitions", ...
+    family: str  # "client", "delayed", "collection", "scatter"
+    functions: tuple[ast.AST, ...]  # the expressions passed as functions
+    data: tuple[ast.AST, ...]  # expressions shipped as they are
+    iterables: tuple[ast.AST, ...]  # expressions whose elements are shipped (client.map)
+    lazy: bool
+    per_chunk: bool
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _split(call: ast.Call, positions, keywords, control) -> tuple[tuple, tuple]:
+    """Split a call's arguments into functions (at positions/keywords) and shipped data."""
+    functions, data = [], []
+    for i, arg in enumerate(call.args):
+        (functions if i in positions else data).append(arg)
+    for kw in call.keywords:
+        if kw.arg in keywords:
+            functions.append(kw.value)
+        elif kw.arg is not None and kw.arg not in control:
+            data.append(kw.value)
+    return tuple(functions), tuple(data)
+
+
+def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
+    func = call.func
+    t = type(func)
+    if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES:
+        meth = func.attr
+        recv = m.value(func.value)
+        kind = recv.kind if recv is not None else None
+        if kind is None:
+            return None
+        if kind == K.CLIENT:
+            api = dotted(func) or f"client.{meth}"
+            if meth == "scatter":
+                return EntryPoint(call, api, "scatter", (), tuple(call.args[:1]), (),
+                                  False, False)
+            if meth in _CLIENT_TASK_METHODS and call.args:
+                fns, data = _split(call, (0,), (), V.SUBMIT_CONTROL_KEYWORDS)
+                if meth == "map":
+                    iterables = tuple(a for a in call.args[1:] if type(a) is not ast.Starred)
+                    data = tuple(d for d in data if d not in iterables)
+                    return EntryPoint(call, api, "client", fns, data, iterables, False, False)
+                return EntryPoint(call, api, "client", fns, data, (), False, False)
+            return None
+        if kind in FRAMES or (kind == K.GROUPBY and recv.what != "an accessor"):
+            if meth in V.FRAME_TASK_METHODS:
+                if meth == "reduction":
+                    spec = ((0, 1), ("chunk", "aggregate", "combine"))
+                else:
+                    spec = ((0,), ("func", "arg"))
+                fns, data = _split(call, *spec, V.COLLECTION_CONTROL_KEYWORDS)
+                return EntryPoint(call, meth, "collection", fns, data, (), True, True)
+            return None
+        if kind == K.ARRAY and meth in V.ARRAY_TASK_METHODS:
+            fns, data = _split(call, (0,), ("func",), V.COLLECTION_CONTROL_KEYWORDS)
+            return EntryPoint(call, meth, "collection", fns, data, (), True, True)
+        if kind == K.BAG and meth in V.BAG_TASK_METHODS:
+            positions, keywords = _BAG_FUNCTION_ARGS.get(meth, ((0,), ()))
+            fns, data = _split(call, positions, keywords, V.COLLECTION_CONTROL_KEYWORDS)
+            return EntryPoint(call, f"bag.{meth}", "collection", fns, data, (), True, True)
+        return None
+    if t is ast.Call:
+        # ``delayed(f)(...)``: the outer call ships its arguments.
+        if m.qualname(func.func) in V.DELAYED_FUNCTIONS:
+            data = tuple(call.args) + tuple(kw.value for kw in call.keywords
+                                            if kw.arg is not None)
+            return EntryPoint(call, "delayed call", "delayed", (), data, (), True, False)
+        return None
+    q = m.qualname(func) if t in (ast.Name, ast.Attribute) else None
+    if q is not None:
+        if q in V.DELAYED_FUNCTIONS and call.args:
+            return EntryPoint(call, "delayed", "delayed", tuple(call.args[:1]), (), (),
+                              True, False)
+        if q in V.MODULE_TASK_FUNCTIONS:
+            fns, data = _split(call, V.MODULE_TASK_FUNCTIONS[q], ("func",),
+                               V.COLLECTION_CONTROL_KEYWORDS)
+            return EntryPoint(call, q.rpartition(".")[2], "collection", fns, data, (), True,
+                              True)
+        if q in V.MODULE_REDUCTIONS:
+            fns, data = _split(call, V.MODULE_REDUCTIONS[q], ("chunk", "aggregate", "combine"),
+                               V.COLLECTION_CONTROL_KEYWORDS)
+            return EntryPoint(call, "reduction", "collection", fns, data, (), True, True)
+        return None
+    if t is ast.Name:
+        fn = m.function_of(func)
+        if fn is not None and m.is_delayed_decorated(fn):
+            data = tuple(call.args) + tuple(kw.value for kw in call.keywords
+                                            if kw.arg is not None)
+            return EntryPoint(call, f"@delayed function {fn.name}()", "delayed", (), data, (),
+                              True, False)
+        v = m.value(func)
+        if v is not None and v.kind == K.DELAYED and type(v.node) is ast.Call and \
+                m.qualname(v.node.func) in V.DELAYED_FUNCTIONS:
+            data = tuple(call.args) + tuple(kw.value for kw in call.keywords
+                                            if kw.arg is not None)
+            return EntryPoint(call, "delayed call", "delayed", (), data, (), True, False)
+    return None
+
+
+def find_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
+    from .semantic import TaskSite
+
+    for call in m.calls:
+        ep = m.entry_point(call)
+        if ep is None:
+            continue
+        for expr in ep.functions:
+            fn = m.function_of(expr)
+            if fn is not None:
+                yield TaskSite(fn, ep.api, call.lineno, ep.lazy, ep.per_chunk, call)
+    for fn in m.functions:
+        dec = m.is_delayed_decorated(fn)
+        if dec is not None:
+            yield TaskSite(fn, "@delayed", dec.lineno, True, False, dec)

@@ -1,0 +1,59 @@
+"""The options flake8-dask reads, one table for the flake8 plugin and the fix command.
+
+Both read them from the ``[flake8]`` section of ``setup.cfg``, ``tox.ini`` or ``.flake8``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .model import ModelOptions
+
+
+def _names(value) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        items = value
+    else:
+        items = str(value).replace("\n", ",").split(",")
+    return tuple(s.strip() for s in items if s.strip())
+
+
+@dataclass(frozen=True)
+class Options:
+    client_names: tuple[str, ...] = ("client", "*_client")
+    large_array_elements: int = 10_000_000
+    tiny_task_count: int = 100_000
+    tiny_chunk_elements: int = 10_000
+    tiny_chunk_blocks: int = 100_000
+
+    @property
+    def model(self) -> ModelOptions:
+        return ModelOptions(client_names=self.client_names,
+                            large_array_elements=self.large_array_elements)
+
+    @classmethod
+    def from_mapping(cls, values: dict) -> "Options":
+        """Build from option values keyed by dest name (``dask_client_names``...)."""
+        kwargs = {}
+        for f in fields(cls):
+            raw = values.get(f"dask_{f.name}")
+            if raw is None:
+                continue
+            kwargs[f.name] = _names(raw) if f.name == "client_names" else int(float(raw))
+        return cls(**kwargs)
+
+
+#: (flag, dest field, help). Flags are ``--dask-...``; in config files ``dask-...``.
+OPTION_HELP = {
+    "client_names": "Comma-separated names (fnmatch patterns) taken as a distributed Client "
+                    "when nothing else is known, in files that import distributed. "
+                    "Empty disables the fallback. Default: client,*_client",
+    "large_array_elements": "A NumPy array built with a literal shape of more elements than "
+                            "this is a large local object. Default: 10000000",
+    "tiny_task_count": "DSK309: a loop or map over range(N) with N at least this many "
+                       "submits too many tiny tasks. Default: 100000",
+    "tiny_chunk_elements": "DSK501: blocks with fewer elements than this are tiny. "
+                           "Default: 10000",
+    "tiny_chunk_blocks": "DSK501: tiny blocks are reported when the array has more blocks "
+                         "than this. Default: 100000",
+}

@@ -1,0 +1,44 @@
+"""The flake8 plugin: a thin adapter from findings to flake8's tuples."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from . import __version__
+from .checker import analyze
+from .options import OPTION_HELP, Options
+from .rules import DEFAULT_OFF
+
+
+class DaskChecker:
+    name = "flake8-dask"
+    version = __version__
+    options = Options()
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "") -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, parser) -> None:
+        defaults = Options()
+        for field_name, help_text in OPTION_HELP.items():
+            default = getattr(defaults, field_name)
+            parser.add_option(
+                f"--dask-{field_name.replace('_', '-')}",
+                default=",".join(default) if isinstance(default, tuple) else str(default),
+                parse_from_config=True,
+                help=help_text,
+            )
+        if DEFAULT_OFF:
+            parser.extend_default_ignore(list(DEFAULT_OFF))
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        cls.options = Options.from_mapping(vars(options))
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        for finding in analyze(self.tree, "".join(self.lines), self.options):
+            yield finding.line, finding.col, finding.text, type(self)

@@ -1,0 +1,280 @@
+"""Task-context rules: code that runs inside a task (catalog section 1)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import COLLECTIONS, K, dotted
+from ..model import vocabulary as V
+from .base import Rule
+
+
+def site_text(sites) -> str:
+    site = min(sites, key=lambda s: s.line)
+    verb = "decorated with" if site.api.startswith("@") else "passed to"
+    return f"{verb} {site.api} at line {site.line}"
+
+
+class BlockingWaitInTask(Rule):
+    """Waiting on futures inside a task without seceding.
+
+    ## What it does
+    Finds calls that block on other tasks from inside a task: `client.gather(...)`,
+    `future.result()`, `distributed.wait(...)` and iterating `as_completed(...)`, where the
+    client was obtained in the task through `get_client()`, `default_client()`,
+    `Client.current()` or `Client(address)` (or the future came from such a client), and the
+    call is neither inside `with worker_client():` nor after a `secede()` with no `rejoin()`
+    in between.
+
+    ## Why is this bad?
+    A waiting task keeps its worker thread. When every thread is held by a task that waits on
+    subtasks which cannot be scheduled, the cluster deadlocks: the Dask docs warn that this
+    "can deadlock the scheduler if too many tasks request jobs at once". Verified with
+    distributed 2026.8: on one worker with two threads, two outer tasks that call
+    `get_client().gather(...)`, `.result()`, `wait()` or iterate `as_completed()` hang
+    forever, and finish at once with `secede()`/`rejoin()` or `worker_client()`.
+
+    ## Example
+    ```python
+    def outer(n):
+        client = get_client()
+        futures = client.map(inner, range(n))
+        return sum(client.gather(futures))
+
+    client.submit(outer, 10)
+    ```
+
+    ## Use instead
+    ```python
+    def outer(n):
+        with worker_client() as client:
+            futures = client.map(inner, range(n))
+            return sum(client.gather(futures))
+    ```
+
+    ## Fix safety
+    No automatic fix. Inserting `secede()`/`rejoin()` is mechanical but changes how threads
+    are counted (a seceded task no longer occupies a slot) and `rejoin()` blocks until a slot
+    frees, so it is left to a human.
+
+    ## Options
+    `dask-client-names`: receivers taken as a Client by name when nothing else is known.
+
+    ## References
+    - https://distributed.dask.org/en/stable/task-launch.html
+    - https://docs.dask.org/en/stable/futures.html#submit-tasks-from-tasks
+    - https://github.com/dask/distributed/issues/4738
+    - Known limitation: a client obtained in a helper function that the task calls is not
+      followed (the rule stays silent).
+    """
+
+    code = "DSK101"
+    name = "blocking-wait-in-task"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        func = node.func
+        label = None
+        if type(func) is ast.Attribute and func.attr in ("gather", "result"):
+            v = m.value(func.value)
+            if v is None:
+                return
+            client = v if (func.attr == "gather" and v.kind == K.CLIENT) else \
+                v.origin if (func.attr == "result" and v.kind == K.FUTURE) else None
+            if client is None or getattr(client, "kind", None) != K.CLIENT:
+                return
+            label = f"{dotted(func) or func.attr}()"
+        else:
+            q = m.qualname(func)
+            if q in V.WAIT_FUNCTIONS:
+                label = "wait()"
+                client = None
+            elif q in V.AS_COMPLETED_FUNCTIONS and self._iterated(node):
+                label = "iterating as_completed()"
+                client = None
+            else:
+                return
+        fn, sites = m.task_sites_of(node)
+        if not sites:
+            return
+        if client is not None and not self._obtained_in_task(client, fn):
+            return
+        if self._inside_worker_client(node) or self._after_secede(node):
+            return
+        yield self.report(
+            node,
+            f"{label} inside task function {m.function_label(fn)} ({site_text(sites)}) "
+            "blocks a worker thread while it waits for other tasks and can deadlock the "
+            "cluster; use `with worker_client() as client:` or call secede() before the wait "
+            "and rejoin() after it")
+
+    def _obtained_in_task(self, client, fn) -> bool:
+        if client.origin not in V.IN_TASK_CLIENT_ORIGINS or client.node is None:
+            return False
+        return self.model.enclosing_function(client.node) is fn
+
+    def _iterated(self, call: ast.Call) -> bool:
+        parent = call._dsk_parent
+        if type(parent) in (ast.For, ast.AsyncFor, ast.comprehension) and \
+                getattr(call, "_dsk_field", None) == "iter":
+            return True
+        if type(parent) is ast.Call and self.model.qualname(parent.func) in (
+                "builtins.list", "builtins.tuple", "builtins.sorted", "builtins.next"):
+            return True
+        if type(parent) is ast.Assign and len(parent.targets) == 1 and \
+                type(parent.targets[0]) is ast.Name:
+            name = parent.targets[0].id
+            fn = self.model.enclosing_function(call)
+            if fn is None:
+                return False
+            for n in self.model.body_nodes(fn):
+                if type(n) in (ast.For, ast.AsyncFor) and type(n.iter) is ast.Name and \
+                        n.iter.id == name:
+                    return True
+        return False
+
+    def _inside_worker_client(self, node: ast.AST) -> bool:
+        m = self.model
+        for anc in m.ancestors(node):
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return False
+            if type(anc) in (ast.With, ast.AsyncWith):
+                for item in anc.items:
+                    ctx = item.context_expr
+                    if type(ctx) is ast.Call and m.qualname(ctx.func) in \
+                            V.WORKER_CLIENT_FUNCTIONS:
+                        return True
+        return False
+
+    def _after_secede(self, node: ast.AST) -> bool:
+        """A ``secede()`` earlier in this block or an enclosing one, with no ``rejoin()``
+        between it and the wait (a straight-line check)."""
+        m = self.model
+        stmt = m.statement_of(node)
+        while stmt is not None:
+            parent = stmt._dsk_parent
+            block = getattr(parent, getattr(stmt, "_dsk_field", ""), None)
+            if type(block) is list:
+                index = next((i for i, s in enumerate(block) if s is stmt), 0)
+                for prev in reversed(block[:index]):
+                    if type(prev) is ast.Expr and type(prev.value) is ast.Call:
+                        q = m.qualname(prev.value.func)
+                        if q in V.REJOIN_FUNCTIONS:
+                            return False
+                        if q in V.SECEDE_FUNCTIONS:
+                            return True
+            if parent is None or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                     ast.Lambda, ast.Module)):
+                return False
+            stmt = m.statement_of(parent)
+        return False
+
+
+class ComputeInTask(Rule):
+    """Computing a Dask collection inside a task.
+
+    ## What it does
+    Finds `.compute()`, `.persist()`, `dask.compute(...)`, `dask.persist(...)` and the
+    implicit computes (`np.asarray(x)`, `len(ddf)`, ...) inside a task function when either
+    the computed expression refers to a Dask collection that is a free variable of the task
+    (a closure, a global or `self.attr`), or the task function runs once per partition or
+    block (`map_partitions`, `map_blocks`, `apply`, `map`, `blockwise`, `map_overlap`, a Bag
+    `map`) and computes a Dask collection.
+
+    ## Why is this bad?
+    A free collection is recomputed from its sources by every task: verified with 4
+    partitions, dividing each partition by `base.a.max().compute()` read the source
+    partitions 20 times, against 4 when `base.a.max()` was passed to `map_partitions` as a
+    lazy argument. On the local threaded scheduler a nested compute in a worker thread builds
+    a new thread pool for that thread, so threads grow as N×N; on distributed each call
+    submits and optimises a new graph from inside a task.
+
+    ## Example
+    ```python
+    base = dd.read_parquet("data/")
+    def normalize(part):
+        return part / base.a.max().compute()
+
+    out = base.map_partitions(normalize)
+    ```
+
+    ## Use instead
+    ```python
+    def normalize(part, top):
+        return part / top
+
+    out = base.map_partitions(normalize, base.a.max())
+    ```
+
+    ## Fix safety
+    No automatic fix: the function and its call site must be restructured together.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-calling-delayed-within-delayed-functions
+    - https://docs.dask.org/en/stable/futures.html#submit-tasks-from-tasks
+    - https://github.com/dask/dask/issues/1122
+    - Not flagged: the task-launch pattern, where a task builds Dask objects from its own
+      arguments and computes them (`a, b = compute(fib(n - 1), fib(n - 2))`).
+    """
+
+    code = "DSK102"
+    name = "compute-in-task"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        label = m.compute_call(node)
+        if label is None:
+            return
+        fn, sites = m.task_sites_of(node)
+        if not sites:
+            return
+        computed = self._computed_expressions(node)
+        free = self._free_collection(computed, fn)
+        where = f"inside task function {m.function_label(fn)} ({site_text(sites)})"
+        if free is not None:
+            yield self.report(
+                node,
+                f"{label} {where} recomputes the Dask collection {free} from its sources in "
+                "every task; pass it to the task as a lazy argument so Dask computes it once "
+                "(e.g. ddf.map_partitions(f, x.max())), or compute it once in the driver")
+            return
+        chunk_sites = [s for s in sites if s.per_chunk]
+        if chunk_sites and any(m.is_collection(e) for e in computed):
+            yield self.report(
+                node,
+                f"{label} inside a per-partition function {m.function_label(fn)} "
+                f"({site_text(chunk_sites)}) starts a nested Dask computation for every "
+                "partition (a new thread pool per worker thread on the local scheduler); "
+                "compute the value once and pass it in")
+
+    def _computed_expressions(self, node: ast.Call) -> list[ast.AST]:
+        func = node.func
+        if type(func) is ast.Attribute and func.attr in ("compute", "persist") and \
+                self.model.qualname(func) not in V.DASK_COMPUTE_FUNCTIONS | \
+                V.DASK_PERSIST_FUNCTIONS:
+            return [func.value]
+        return [a.value if type(a) is ast.Starred else a for a in node.args]
+
+    def _free_collection(self, exprs, fn) -> str | None:
+        m = self.model
+        for expr in exprs:
+            for n in ast.walk(expr):
+                if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                    if m.is_free_in(n, fn):
+                        v = m.value(n)
+                        if v is not None and v.kind in COLLECTIONS:
+                            return f"'{n.id}'"
+                elif type(n) is ast.Attribute and type(n.value) is ast.Name and \
+                        m.class_of_instance(n.value) is not None:
+                    v = m.value(n)
+                    if v is not None and v.kind in COLLECTIONS:
+                        return f"'{n.value.id}.{n.attr}'"
+        return None
+

@@ -1,0 +1,40 @@
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+_EXPECT = re.compile(r"#.*?\b((?:DSK\d{3}\b[ ,]*)+)")
+_CODE = re.compile(r"DSK\d{3}")
+
+
+def expected_findings(source: str) -> set[tuple[int, str]]:
+    """The ``# DSKnnn`` comments of a fixture: {(line, code)}. Comments are read with
+    tokenize-free parsing: the marker must follow a ``#`` on the line."""
+    expected = set()
+    for lineno, line in enumerate(source.splitlines(), 1):
+        if "#" not in line:
+            continue
+        comment = line[line.index("#"):]
+        if comment.lstrip("# ").startswith(("noqa",)):
+            continue
+        m = _EXPECT.search(line)
+        if m and not re.search(r"#\s*DSK\d{3}'s", line):
+            expected.update((lineno, code) for code in _CODE.findall(m.group(1)))
+    return expected
+
+
+def fixture_files():
+    return sorted(p for p in FIXTURES.glob("dsk*.py") if not p.name.endswith(".fixed.py"))
+
+
+def analyze_source(source: str, **kwargs):
+    from flake8_dask.checker import analyze
+    return analyze(ast.parse(source), source, **kwargs)
+
+
+@pytest.fixture
+def analyze():
+    return analyze_source
