@@ -16,6 +16,7 @@ from .scopes import (COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Binding, S
                      ScopeBuilder, is_main_guard_test)
 
 _IN_PROGRESS = object()
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,8 @@ class SemanticModel:
     def qualname(self, node: ast.AST) -> str | None:
         """The canonical qualified name an expression refers to (imports only)."""
         key = id(node)
-        cached = self._qualnames.get(key, _IN_PROGRESS)
-        if cached is not _IN_PROGRESS:
+        cached = self._qualnames.get(key, _MISSING)
+        if cached is not _MISSING:
             return cached
         self._qualnames[key] = None  # guards recursion through aliases
         result = self._qualname(node)
@@ -355,8 +356,8 @@ class SemanticModel:
     def value(self, node: ast.AST) -> Value | None:
         """What the model knows about the value of an expression (``None``: unknown)."""
         key = id(node)
-        cached = self._values.get(key, _IN_PROGRESS)
-        if cached is not _IN_PROGRESS:
+        cached = self._values.get(key, _MISSING)
+        if cached is not _MISSING:
             return cached if type(cached) is Value else None
         self._values[key] = _IN_PROGRESS  # a cycle reads as "no information"
         handler = _VALUE_HANDLERS.get(type(node))
@@ -374,16 +375,22 @@ class SemanticModel:
 
     def binding_value(self, b: Binding) -> Value | None | object:
         key = id(b)
-        cached = self._binding_values.get(key, _IN_PROGRESS)
-        if cached is not _IN_PROGRESS:
+        cached = self._binding_values.get(key, _MISSING)
+        if cached is not _MISSING:
             return cached
         self._binding_values[key] = _IN_PROGRESS
         result = self._binding_value(b)
-        self._binding_values[key] = result
+        if result is _IN_PROGRESS:
+            # Part of a cycle still being evaluated: no information yet, and not cached.
+            del self._binding_values[key]
+        else:
+            self._binding_values[key] = result
         return result
 
     def _binding_value(self, b: Binding) -> Value | None:
         kind = b.kind
+        if b.value is not None and self._values.get(id(b.value)) is _IN_PROGRESS:
+            return _IN_PROGRESS
         if kind == "assign" or kind == "named":
             if b.value is None:
                 return None
@@ -754,6 +761,15 @@ def _value_of_qualified_call(m: SemanticModel, node: ast.Call, q: str) -> Value 
             items.append(_v(K.LARGE, a, "the computed result of a Dask collection")
                          if av is not None and av.kind in PARTITIONED else None)
         return _v(K.CONTAINER, node, "a tuple", origin=tuple(items))
+    if node.args and (q in ("builtins.abs", "builtins.round") or (
+            q.startswith("numpy.") and q not in _IMPLICIT_COMPUTE
+            and q not in V.LARGE_OBJECT_LOADERS)):
+        # NumPy functions dispatch to Dask arrays (NEP 18); abs() and round() to any collection
+        first = m.value(node.args[0])
+        if first is not None and (first.kind == K.ARRAY or (
+                q.startswith("builtins.") and first.kind in COLLECTIONS)):
+            return _v(first.kind, node)
+        return None
     if q in V.AS_COMPLETED_FUNCTIONS and node.args:
         futures = m.value(node.args[0])
         element = futures.element if futures is not None and futures.kind == K.CONTAINER \

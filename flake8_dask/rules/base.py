@@ -80,6 +80,13 @@ class Rule:
     def summary(cls) -> str:
         return cls.doc_sections().get("What it does", "").split("\n\n")[0].replace("\n", " ")
 
-    # libcst codemod; see flake8_dask.fix
     def fix(self, node, finding: Finding):  # pragma: no cover - abstract
+        """The libcst codemod (the contract the fix engine in ``flake8_dask.fix`` follows).
+
+        The engine parses the file with libcst only when it has a fix to apply, finds the
+        outermost node whose position (1-based lines, 0-based character columns) is exactly
+        the finding's ``line:col``-``end_line:end_col`` range, and calls this method with it.
+        The return value replaces that node. ``finding.fix.data`` carries facts computed at
+        detection time. Import libcst inside the method: the flake8 plugin never loads it.
+        """
         raise NotImplementedError
