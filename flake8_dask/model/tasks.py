@@ -149,7 +149,43 @@ def find_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
             fn = m.function_of(expr)
             if fn is not None:
                 yield TaskSite(fn, ep.api, call.lineno, ep.lazy, ep.per_chunk, call)
+            elif type(expr) is ast.Name:
+                for fn, helper_call, helper in _through_parameter(m, expr):
+                    yield TaskSite(fn, f"{ep.api} in {helper.name}()", helper_call.lineno,
+                                   ep.lazy, ep.per_chunk, helper_call)
     for fn in m.functions:
         dec = m.is_delayed_decorated(fn)
         if dec is not None:
             yield TaskSite(fn, "@delayed", dec.lineno, True, False, dec)
+
+
+def _through_parameter(m: SemanticModel, name: ast.Name):
+    """One level into same-module helpers: ``def run(client, fn): client.submit(fn)`` called
+    as ``run(client, work)`` makes ``work`` a task function."""
+    scope, bindings = m.lookup(name.id, name._dsk_scope)
+    if len(bindings) != 1 or bindings[0].kind != "param" or scope is None:
+        return
+    helper = scope.node
+    if type(helper) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return
+    args = helper.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    param = bindings[0].node.arg
+    is_method = scope.self_name is not None
+    for call in m.calls:
+        if type(call.func) not in (ast.Name, ast.Attribute) or \
+                m.function_of(call.func) is not helper:
+            continue
+        expr = None
+        for kw in call.keywords:
+            if kw.arg == param:
+                expr = kw.value
+        if expr is None and param in positional:
+            index = positional.index(param) - (1 if is_method and
+                                               type(call.func) is ast.Attribute else 0)
+            if 0 <= index < len(call.args) and not any(
+                    type(a) is ast.Starred for a in call.args[:index + 1]):
+                expr = call.args[index]
+        fn = m.function_of(expr) if expr is not None else None
+        if fn is not None:
+            yield fn, call, helper

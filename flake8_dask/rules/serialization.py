@@ -105,11 +105,15 @@ class UnpicklableTaskArgument(Rule):
         if elements:
             subject = f"the elements of {subject if text else 'this iterable'} ({v.what})" \
                 if not text else f"the elements of '{text}' ({v.what})"
-        return self.report(
-            expr,
-            f"{subject} is passed to {ep.api} at line {ep.call.lineno}: it cannot be pickled "
-            "to a worker (a read-mode text handle is silently copied whole into the graph); "
-            "pass a path or URI and open it inside the task")
+        if "file" in v.what or "handle" in v.what:
+            why = ("it cannot be pickled to a worker, or, opened for reading as text, it is "
+                   "silently copied whole into the graph; pass the path and open it inside "
+                   "the task")
+        else:
+            why = ("it cannot be pickled to a worker; pass a picklable description (a path, "
+                   "a URI, the data itself) and create the resource inside the task")
+        return self.report(expr, f"{subject} is passed to {ep.api} at line {ep.call.lineno}: "
+                                 f"{why}")
 
 
 def free_names(m, fn) -> dict[str, list[ast.Name]]:
