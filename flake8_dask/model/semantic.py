@@ -520,7 +520,7 @@ class SemanticModel:
         ``dask.persist``. Implicit: ``np.asarray``/``np.array``/``float``/``int``/``bool``/
         ``len``/``list`` of a known collection.
         """
-        if type(node) is not ast.Call:
+        if type(node) is not ast.Call or call_name(node) not in _COMPUTE_NAMES:
             return None
         func = node.func
         if type(func) is ast.Attribute and func.attr in ("compute", "persist"):
@@ -650,8 +650,23 @@ def _element(v: Value | None, index) -> Value | None:
     return None
 
 
+def call_name(call: ast.Call) -> str | None:
+    """The last name of a call's callee (``b`` for ``a.b(...)``, ``f`` for ``f(...)``): a cheap
+    key for rules to skip calls that cannot match before resolving anything."""
+    func = call.func
+    t = type(func)
+    if t is ast.Attribute:
+        return func.attr
+    if t is ast.Name:
+        return func.id
+    return None
+
+
 _IMPLICIT_COMPUTE = frozenset({"numpy.asarray", "numpy.array", "builtins.float", "builtins.int",
                                "builtins.bool", "builtins.len", "builtins.list"})
+
+_COMPUTE_NAMES = frozenset({"compute", "persist", "asarray", "array", "float", "int", "bool",
+                            "len", "list"})
 
 _ANNOTATION_KINDS = {
     "distributed.Client": K.CLIENT,

@@ -61,9 +61,23 @@ def _split(call: ast.Call, positions, keywords, control) -> tuple[tuple, tuple]:
     return tuple(functions), tuple(data)
 
 
+#: Last names of module-level entry points (``dd.map_partitions``, ``delayed``, ...).
+_MODULE_FUNCTION_NAMES = frozenset(
+    q.rpartition(".")[2] for q in (*V.DELAYED_FUNCTIONS, *V.MODULE_TASK_FUNCTIONS,
+                                   *V.MODULE_REDUCTIONS))
+
+
 def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
     func = call.func
     t = type(func)
+    if t is ast.Attribute and func.attr not in _ALL_METHOD_NAMES and \
+            func.attr not in _MODULE_FUNCTION_NAMES:
+        return None  # cheap exit: no entry point ends with this name
+    if t is ast.Name and func.id not in _MODULE_FUNCTION_NAMES:
+        # Only a local def (``@delayed``) or an assigned ``delayed(f)`` can still match.
+        _, bindings = m.lookup(func.id, func._dsk_scope)
+        if not bindings or all(b.kind == "import" for b in bindings):
+            return None
     if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES:
         meth = func.attr
         recv = m.value(func.value)

@@ -48,15 +48,25 @@ _EXACT_ALIASES = {
 }
 
 
+_CANONICAL_CACHE: dict[str, str] = {}
+
+
 def canonical(qualname: str) -> str:
     """Return the canonical spelling of a resolved qualified name."""
-    q = _EXACT_ALIASES.get(qualname)
-    if q is not None:
-        return q
-    for prefix, replacement in _PREFIX_ALIASES:
-        if qualname.startswith(prefix):
-            return replacement + qualname[len(prefix):]
-    return qualname
+    cached = _CANONICAL_CACHE.get(qualname)
+    if cached is not None:
+        return cached
+    result = _EXACT_ALIASES.get(qualname)
+    if result is None:
+        result = qualname
+        if qualname.startswith(("dask", "distributed")):
+            for prefix, replacement in _PREFIX_ALIASES:
+                if qualname.startswith(prefix):
+                    result = replacement + qualname[len(prefix):]
+                    break
+    if len(_CANONICAL_CACHE) < 100_000:
+        _CANONICAL_CACHE[qualname] = result
+    return result
 
 
 #: Top-level modules whose import makes a file worth analysing (the prefilter's regex).

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import COLLECTIONS, K, dotted
+from ..model.semantic import call_name
 from ..model import vocabulary as V
 from .base import Rule
 
@@ -74,8 +75,12 @@ class BlockingWaitInTask(Rule):
     name = "blocking-wait-in-task"
     node_types = (ast.Call,)
 
+    _NAMES = frozenset({"gather", "result", "wait", "as_completed"})
+
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
+        if call_name(node) not in self._NAMES:
+            return
         func = node.func
         label = None
         if type(func) is ast.Attribute and func.attr in ("gather", "result"):
