@@ -64,12 +64,13 @@ def _split(call: ast.Call, positions, keywords, control) -> tuple[tuple, tuple]:
 def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
     func = call.func
     t = type(func)
-    if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES:
+    recv = m.value(func.value) if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES \
+        else None
+    if recv is not None:
+        # A method of a known receiver; ``da.map_blocks(f, x)`` (a module function with a
+        # method's name) has no receiver value and is resolved by its qualified name below.
         meth = func.attr
-        recv = m.value(func.value)
-        kind = recv.kind if recv is not None else None
-        if kind is None:
-            return None
+        kind = recv.kind
         if kind == K.CLIENT:
             api = dotted(func) or f"client.{meth}"
             if meth == "scatter":
