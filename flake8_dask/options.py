@@ -18,6 +18,12 @@ def _names(value) -> tuple[str, ...]:
     return tuple(s.strip() for s in items if s.strip())
 
 
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Options:
     client_names: tuple[str, ...] = ("client", "*_client")
@@ -25,6 +31,7 @@ class Options:
     tiny_task_count: int = 100_000
     tiny_chunk_elements: int = 10_000
     tiny_chunk_blocks: int = 100_000
+    report_partition_mutation: bool = False
 
     @property
     def model(self) -> ModelOptions:
@@ -39,7 +46,12 @@ class Options:
             raw = values.get(f"dask_{f.name}")
             if raw is None:
                 continue
-            kwargs[f.name] = _names(raw) if f.name == "client_names" else int(float(raw))
+            if f.name == "client_names":
+                kwargs[f.name] = _names(raw)
+            elif isinstance(f.default, bool):
+                kwargs[f.name] = _flag(raw)
+            else:
+                kwargs[f.name] = int(float(raw))
         return cls(**kwargs)
 
 
@@ -56,4 +68,7 @@ OPTION_HELP = {
                            "Default: 10000",
     "tiny_chunk_blocks": "DSK501: tiny blocks are reported when the array has more blocks "
                          "than this. Default: 100000",
+    "report_partition_mutation": "DSK207: also report in-place changes of the partition, "
+                                 "block or element a per-chunk function (map_partitions, "
+                                 "map_blocks, apply, ...) receives. Default: false",
 }

@@ -323,6 +323,15 @@ class SemanticModel:
             self._class_scope_cache = cache
         return cache
 
+    def inner_scope(self, node: ast.AST) -> Scope | None:
+        """The scope a def, lambda, class or comprehension opens (its parameters, its
+        ``global``/``nonlocal`` declarations, a method's ``self_name``)."""
+        cache = getattr(self, "_inner_scope_cache", None)
+        if cache is None:
+            cache = {id(s.node): s for s in self._builder.scopes}
+            self._inner_scope_cache = cache
+        return cache.get(id(node))
+
     def method_of(self, node: ast.Attribute) -> ast.AST | None:
         cls = self.class_of_instance(node.value)
         if cls is None:

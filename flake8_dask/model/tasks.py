@@ -78,12 +78,13 @@ def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
         _, bindings = m.lookup(func.id, func._dsk_scope)
         if not bindings or all(b.kind == "import" for b in bindings):
             return None
-    if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES:
+    recv = m.value(func.value) if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES \
+        else None
+    if recv is not None:
+        # A method of a known receiver; ``da.map_blocks(f, x)`` (a module function with a
+        # method's name) has no receiver value and is resolved by its qualified name below.
         meth = func.attr
-        recv = m.value(func.value)
-        kind = recv.kind if recv is not None else None
-        if kind is None:
-            return None
+        kind = recv.kind
         if kind == K.CLIENT:
             api = dotted(func) or f"client.{meth}"
             if meth == "scatter":
