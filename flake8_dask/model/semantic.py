@@ -55,6 +55,8 @@ class SemanticModel:
         self._binding_values: dict[int, object] = {}
         self._qualnames: dict[int, object] = {}
         self._tasks: dict[ast.AST, list[TaskSite]] | None = None
+        #: How many times a value still being computed was read (a cycle through bindings).
+        self._cycle_hits = 0
         self.imports_distributed = False
 
     # ------------------------------------------------------------------ construction
@@ -367,11 +369,20 @@ class SemanticModel:
         key = id(node)
         cached = self._values.get(key, _MISSING)
         if cached is not _MISSING:
-            return cached if type(cached) is Value else None
-        self._values[key] = _IN_PROGRESS  # a cycle reads as "no information"
+            if cached is _IN_PROGRESS:
+                self._cycle_hits += 1  # a cycle reads as "no information"
+                return None
+            return cached
+        self._values[key] = _IN_PROGRESS
+        hits = self._cycle_hits
         handler = _VALUE_HANDLERS.get(type(node))
         result = handler(self, node) if handler is not None else None
-        self._values[key] = result
+        if result is None and self._cycle_hits != hits:
+            # Unknown only because a value still being computed was read: do not remember
+            # it, or the answer would depend on which expression a rule asked about first.
+            del self._values[key]
+        else:
+            self._values[key] = result
         return result
 
     def kind(self, node: ast.AST) -> K | None:
@@ -386,9 +397,14 @@ class SemanticModel:
         key = id(b)
         cached = self._binding_values.get(key, _MISSING)
         if cached is not _MISSING:
+            if cached is _IN_PROGRESS:
+                self._cycle_hits += 1
             return cached
         self._binding_values[key] = _IN_PROGRESS
+        hits = self._cycle_hits
         result = self._binding_value(b)
+        if result is None and self._cycle_hits != hits:
+            result = _IN_PROGRESS  # unknown only through a cycle: skipped, like one
         if result is _IN_PROGRESS:
             # Part of a cycle still being evaluated: no information yet, and not cached.
             del self._binding_values[key]
@@ -399,6 +415,7 @@ class SemanticModel:
     def _binding_value(self, b: Binding) -> Value | None:
         kind = b.kind
         if b.value is not None and self._values.get(id(b.value)) is _IN_PROGRESS:
+            self._cycle_hits += 1
             return _IN_PROGRESS
         if kind == "assign" or kind == "named":
             if b.value is None:
@@ -767,14 +784,14 @@ def _value_of_qualified_call(m: SemanticModel, node: ast.Call, q: str) -> Value 
         return _v(K.RESOURCE, node, what)
     what = V.LARGE_OBJECT_LOADERS.get(q)
     if what is not None:
-        return _v(K.LARGE, node, what)
+        return _v(K.LARGE, node, what, origin=node)
     if q in V.SIZED_ARRAY_CONSTRUCTORS:
         shape = node.args[0] if node.args else _keyword(node, "shape") or _keyword(node, "size")
         if shape is None and len(node.args) > 0:
             shape = node.args[-1]
         size = _literal_shape_size(shape) if shape is not None else None
         if size is not None and size > m.options.large_array_elements:
-            return _v(K.LARGE, node, f"a NumPy array of {size:,} elements")
+            return _v(K.LARGE, node, f"a NumPy array of {size:,} elements", origin=node)
         return None
     if q in V.DASK_PERSIST_FUNCTIONS:
         return _v(K.CONTAINER, node, "a tuple", origin=tuple(m.value(a) for a in node.args))
@@ -831,7 +848,7 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         if meth in V.FRAME_REDUCTIONS:
             return _v(K.SCALAR, node)
         if meth in ("groupby", "rolling", "resample", "expanding", "ewm"):
-            return _v(K.GROUPBY, node)
+            return _v(K.GROUPBY, node, origin=node)
         if meth == "to_delayed":
             return _v(K.CONTAINER, node, "a list of Delayed", element=_v(K.DELAYED, node))
         if meth in ("to_dask_array", "to_records"):
@@ -877,13 +894,17 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             return None
         return _v(K.DELAYED, node)
     if kind == K.GROUPBY:
+        if recv.what == "an accessor":  # ``s.str.lower()``, ``s.dt.strftime(...)``
+            return _v(K.FRAME if meth in V.ACCESSOR_METHODS_RETURNING_FRAME else K.SERIES,
+                      node)
         if meth in ("get_group", "apply", "transform", "agg", "aggregate", "first", "last",
                     "head", "tail", "cumsum", "cumcount", "shift", "size", "nunique",
                     "value_counts") or meth in V.FRAME_REDUCTIONS:
             return _v(K.FRAME, node)
         return None
     if kind == K.LARGE:
-        return _v(K.LARGE, node, recv.what) if meth in V.LARGE_PRESERVING_METHODS else None
+        return _v(K.LARGE, node, recv.what, origin=recv.origin) \
+            if meth in V.LARGE_PRESERVING_METHODS else None
     if kind == K.RESOURCE:
         if meth in V.RESOURCE_METHODS:
             return _v(K.RESOURCE, node, f"a connection from {recv.what}")
@@ -932,10 +953,11 @@ def _value_attribute(m: SemanticModel, node: ast.Attribute) -> Value | None:
         return _v(K.DELAYED, node)
     if kind == K.LARGE:
         if attr in ("values", "T", "loc", "iloc"):
-            return _v(K.LARGE, node, recv.what)
+            return _v(K.LARGE, node, recv.what, origin=recv.origin)
         return None
     if kind == K.GROUPBY:
-        return _v(K.GROUPBY, node) if recv.what != "an accessor" else None
+        return _v(K.GROUPBY, node, origin=recv.origin) if recv.what != "an accessor" \
+            else None
     return None
 
 
@@ -955,7 +977,9 @@ def _value_subscript(m: SemanticModel, node: ast.Subscript) -> Value | None:
         if type(key) is ast.List:
             return _v(K.DATAFRAME, node)
         return _v(K.FRAME, node)
-    if kind in (K.ARRAY, K.DELAYED, K.GROUPBY):
+    if kind == K.GROUPBY:
+        return _v(kind, node, recv.what, origin=recv.origin)
+    if kind in (K.ARRAY, K.DELAYED):
         return _v(kind, node)
     if kind == K.CONTAINER:
         if isinstance(recv.origin, tuple):
@@ -964,7 +988,7 @@ def _value_subscript(m: SemanticModel, node: ast.Subscript) -> Value | None:
             return None
         return recv.element if type(key) is not ast.Slice else recv
     if kind == K.LARGE:
-        return _v(K.LARGE, node, recv.what)
+        return _v(K.LARGE, node, recv.what, origin=recv.origin)
     return None
 
 
