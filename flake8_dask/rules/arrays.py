@@ -16,12 +16,33 @@ _ELEMENTWISE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, 
 _ELEMENTWISE_COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 #: Dask's PerformanceWarning threshold in ``unify_chunks``.
 _WARNING_FACTOR = 10
+#: Callee names that may take ``chunks`` positionally.
+_POSITIONAL_CHUNKS = frozenset(q.rpartition(".")[2] for q in V.DASK_ARRAY_CHUNKS_POSITION) | \
+    frozenset(q.rpartition(".")[2] for q in V.ARRAY_RECHUNK_FUNCTIONS)
+_CONVERSION_NAMES = frozenset(
+    q.rpartition(".")[2] for q in (*V.IMPLICIT_COMPUTE_CONVERSIONS, *V.IMPLICIT_COMPUTE_QUERIES))
 
 
 def text(node: ast.AST, limit: int = 40) -> str:
     """Source text of an expression, shortened for messages."""
     s = ast.unparse(node)
     return s if len(s) <= limit else s[:limit - 3] + "..."
+
+
+def receiver(node: ast.AST, limit: int = 30) -> str:
+    """Source text of an expression as the receiver of a method call."""
+    shown = text(node, limit)
+    if type(node) in (ast.Name, ast.Attribute, ast.Call, ast.Subscript):
+        return shown
+    return f"({shown})"
+
+
+def callee_name(call: ast.Call) -> str | None:
+    """The last name of the callee (``asarray`` for ``np.asarray``): a cheap prefilter
+    before resolving it."""
+    func = call.func
+    t = type(func)
+    return func.attr if t is ast.Attribute else func.id if t is ast.Name else None
 
 
 def call_label(call: ast.Call) -> str:
@@ -86,9 +107,9 @@ class TinyChunks(Rule):
     node_types = (ast.Call,)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
-        func = node.func
-        if not (any(kw.arg == "chunks" for kw in node.keywords) or len(node.args) >= 2
-                or (type(func) is ast.Attribute and func.attr == "rechunk" and node.args)):
+        if not (any(kw.arg == "chunks" for kw in node.keywords) or (
+                len(node.args) >= 2 and callee_name(node) in _POSITIONAL_CHUNKS) or (
+                node.args and callee_name(node) == "rechunk")):
             return
         layout = self.model.array_layout(node)
         if layout is None or layout.chunks is None or layout.node is not node:
@@ -97,11 +118,12 @@ class TinyChunks(Rule):
         if blocks <= self.options.tiny_chunk_blocks or \
                 elements >= self.options.tiny_chunk_elements:
             return
-        shape = layout.shape[0] if len(layout.shape) == 1 else layout.shape
+        plural = "s" if elements != 1 else ""
         yield self.report(
             node,
-            f"{call_label(node)} with chunks={text(layout.spec)} splits the {shape} array "
-            f"into {blocks:,} blocks of at most {elements:,} elements: every block is a task, "
+            f"{call_label(node)} with chunks={text(layout.spec)} splits the {layout.shape} "
+            f"array into {blocks:,} blocks of at most {elements:,} element{plural}: every "
+            "block is a task, "
             "so scheduling overhead swamps the work (`chunks` is the size of one block, not "
             'the number of blocks); use chunks="auto" or blocks of about 100 MB',
             fix_data={"chunks": layout.spec})
@@ -206,6 +228,8 @@ class MisalignedChunks(Rule):
                 any(kw.arg is None for kw in node.keywords):
             return []
         func = node.func
+        if callee_name(node) not in ("map_blocks", "blockwise"):
+            return []
         q = m.qualname(func)
         if q in V.ARRAY_ALIGNING_FUNCTIONS:
             return self._positional_arrays(node.args[1:])
@@ -466,8 +490,8 @@ class ImplicitCompute(Rule):
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         func = node.func
-        if type(func) not in (ast.Name, ast.Attribute) or not node.args or \
-                type(node.args[0]) is ast.Starred:
+        if not node.args or type(node.args[0]) is ast.Starred or \
+                callee_name(node) not in _CONVERSION_NAMES:
             return
         m = self.model
         q = m.qualname(func)
@@ -484,8 +508,9 @@ class ImplicitCompute(Rule):
         if kinds is None or len(node.args) != 1 or node.keywords:
             return
         arg = node.args[0]
-        if m.kind(arg) not in kinds:
-            return
+        v = m.value(arg)
+        if v is None or v.kind not in kinds or v.origin == "partitions":
+            return  # ``len(ddf.partitions)`` is the partition count
         loop = self._loop_over_same_collection(node, arg)
         if loop is not None:
             self._reported.add(id(node))
@@ -504,9 +529,9 @@ class ImplicitCompute(Rule):
         short = q.replace("builtins.", "").replace("numpy.", "np.")
         what = V.KIND_NAMES.get(v.kind, "a Dask collection")
         if short in ("float", "int"):
-            advice = f"write {short}({shown}.compute())"
+            advice = f"write {short}({receiver(arg)}.compute())"
         else:
-            advice = f"call {shown}.compute() explicitly, once, and keep the result"
+            advice = f"call {receiver(arg)}.compute() explicitly, once, and keep the result"
         return self.report(
             node,
             f"{short}({shown}) silently computes {what} (an implicit compute that is "

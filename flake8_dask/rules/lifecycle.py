@@ -8,6 +8,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import K
 from ..model import vocabulary as V
+from .arrays import text
 from .base import Rule
 
 _GUARD_ADVICE = 'move the driver code under `if __name__ == "__main__":` (or into a main() ' \
@@ -17,6 +18,10 @@ _HARMLESS_BUILTINS = frozenset({"builtins.print", "builtins.repr", "builtins.str
                                 "builtins.isinstance", "builtins.type", "builtins.id",
                                 "builtins.hasattr", "builtins.getattr", "builtins.bool",
                                 "builtins.format", "builtins.len"})
+
+
+_CLUSTER_NAMES = frozenset(q.rpartition(".")[2]
+                           for q in (*V.CLUSTER_FACTORIES, *V.CLIENT_CONSTRUCTORS))
 
 
 def _keyword(call: ast.Call, name: str):
@@ -42,7 +47,10 @@ def _processes_off(call: ast.Call) -> bool | None:
 
 def starts_local_cluster(m, call: ast.Call) -> str | None:
     """``"LocalCluster()"`` or ``"Client()"`` when the call starts a new local cluster."""
-    q = m.qualname(call.func)
+    func = call.func
+    if type(func) is ast.Attribute and func.attr not in _CLUSTER_NAMES:
+        return None  # a Name may be an alias (``from distributed import Client as DC``)
+    q = m.qualname(func)
     if q in V.CLUSTER_FACTORIES:
         return "LocalCluster()"
     if q in V.CLIENT_CONSTRUCTORS and not call.args and not _has_double_star(call) and \
@@ -164,7 +172,7 @@ class MissingMainGuard(Rule):
             return f"{q.replace('dask.array.', 'da.')}()"
         if type(func) is ast.Attribute and (
                 func.attr in ("compute", "persist") or func.attr in V.LAZY_WRITERS):
-            return f".{func.attr}()"
+            return f"{text(func)}()"
         return None
 
     def _processes_compute(self, call: ast.Call) -> str | None:
@@ -237,7 +245,7 @@ class MissingMainGuard(Rule):
                 flag = _keyword(call, "compute")
                 if type(flag) is ast.Constant and flag.value is False:
                     return None
-                label = f".{func.attr}()"
+                label = f"{text(func)}()"
         elif q in V.DASK_COMPUTE_FUNCTIONS or q in V.DASK_PERSIST_FUNCTIONS:
             for arg in call.args:
                 v = m.value(arg.value if type(arg) is ast.Starred else arg)
