@@ -32,6 +32,9 @@ class Options:
     tiny_chunk_elements: int = 10_000
     tiny_chunk_blocks: int = 100_000
     report_partition_mutation: bool = False
+    #: Set by a front end that analyses a Jupyter notebook's cells (not a user option):
+    #: module-level code in a notebook never runs in a re-imported worker (DSK601).
+    notebook: bool = False
 
     @property
     def model(self) -> ModelOptions:
@@ -43,6 +46,8 @@ class Options:
         """Build from option values keyed by dest name (``dask_client_names``...)."""
         kwargs = {}
         for f in fields(cls):
+            if f.name not in OPTION_HELP:
+                continue
             raw = values.get(f"dask_{f.name}")
             if raw is None:
                 continue

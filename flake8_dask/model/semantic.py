@@ -139,6 +139,13 @@ class SemanticModel:
         """True when ``node`` runs when the module is imported (not in a def or class)."""
         return node._dsk_scope is self.module_scope
 
+    def runs_at_import(self, node: ast.AST) -> bool:
+        """Like :meth:`at_module_level`, and also inside a comprehension at module level."""
+        scope = node._dsk_scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        return scope is self.module_scope
+
     # ------------------------------------------------------------------ names
     def lookup(self, name: str, scope: Scope) -> tuple[Scope | None, list[Binding]]:
         """The scope that binds ``name`` as seen from ``scope``, and its bindings there."""
@@ -383,6 +390,19 @@ class SemanticModel:
             del self._values[key]
         else:
             self._values[key] = result
+        return result
+
+    def array_layout(self, node: ast.AST):
+        """The literal shape and chunks of a Dask array expression (an
+        :class:`~.arrays.ArrayLayout`), or None when the code does not spell them out."""
+        cache = self.__dict__.setdefault("_layouts", {})
+        key = id(node)
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a cycle reads as unknown
+        from .arrays import array_layout
+
+        cache[key] = result = array_layout(self, node)
         return result
 
     def kind(self, node: ast.AST) -> K | None:
@@ -881,7 +901,7 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         if meth in V.BAG_METHODS_RETURNING_BAG:
             return _v(K.BAG, node)
         if meth in V.BAG_REDUCTIONS:
-            return _v(K.SCALAR, node)
+            return _v(K.SCALAR, node, origin="bag")  # computes on Bag's default scheduler
         if meth == "to_dataframe":
             return _v(K.DATAFRAME, node)
         if meth == "to_delayed":

@@ -116,6 +116,7 @@ DASK_ARRAY_CREATORS = frozenset({
     "fromfunction", "from_dask_dataframe", "reshape", "transpose", "squeeze", "rechunk",
     "random.random", "random.normal", "random.uniform", "random.randint", "random.poisson",
     "random.standard_normal", "random.RandomState", "random.default_rng", "coarsen", "overlap",
+    "random.random_sample", "random.binomial", "random.exponential", "random.lognormal",
     "sum", "mean", "std", "var", "min", "max", "nansum", "nanmean", "nanmax", "nanmin", "abs",
     "sqrt", "exp", "log", "clip", "round", "isnan", "histogram", "bincount", "unique",
     "cumsum", "cumprod", "diff", "roll", "flip", "hstack", "vstack", "dstack", "take",
@@ -501,3 +502,80 @@ PARALLEL_FRAME_METHODS = frozenset({
     "map_partitions", "map_overlap", "apply", "map", "groupby", "rolling", "resample",
     "expanding", "transform", "reduction", "agg", "aggregate", "pivot_table",
 })
+
+# Array layouts: where creators take their shape and chunks (model/arrays.py)
+# --------------------------------------------------------------------------------------------
+
+_DASK_RANDOM_SIZE_POSITION = {
+    "random": 0, "random_sample": 0, "standard_normal": 0, "normal": 2, "uniform": 2,
+    "randint": 2, "poisson": 1, "binomial": 2, "exponential": 1, "lognormal": 2,
+}
+#: Where a creator's shape is written: qualified name -> (position, keyword).
+ARRAY_SHAPE_ARGUMENT = {
+    **{f"{lib}.{n}": (0, "shape") for lib in ("dask.array", "numpy")
+       for n in ("ones", "zeros", "empty", "full")},
+    **{f"{lib}.random.{n}": (pos, "size") for lib in ("dask.array", "numpy")
+       for n, pos in _DASK_RANDOM_SIZE_POSITION.items()},
+}
+#: Where a Dask creator takes ``chunks`` positionally (elsewhere it is keyword-only).
+DASK_ARRAY_CHUNKS_POSITION = {
+    "dask.array.from_array": 1,
+    "dask.array.eye": 1,
+    **{f"dask.array.random.{n}": pos + 1 for n, pos in _DASK_RANDOM_SIZE_POSITION.items()},
+}
+#: Creators whose positional arguments are the dimensions (``np.random.rand(1000, 1000)``).
+ARRAY_DIMS_AS_ARGUMENTS = frozenset({"numpy.random.rand", "numpy.random.randn"})
+ARANGE_FUNCTIONS = frozenset({"dask.array.arange", "numpy.arange"})
+LINSPACE_FUNCTIONS = frozenset({"dask.array.linspace", "numpy.linspace"})
+EYE_FUNCTIONS = frozenset({"dask.array.eye", "numpy.eye"})
+#: Dask creators that wrap an existing (NumPy) array: the shape is the data's.
+ARRAY_FROM_DATA_FUNCTIONS = frozenset({"dask.array.from_array", "dask.array.asarray",
+                                       "dask.array.asanyarray", "dask.array.array"})
+ARRAY_RECHUNK_FUNCTIONS = frozenset({"dask.array.rechunk"})
+#: Array methods whose result has the receiver's shape and chunks.
+ARRAY_LAYOUT_PRESERVING_METHODS = frozenset({"astype", "persist", "copy", "round", "clip",
+                                             "conj"})
+#: Array functions that align the chunks of all their array arguments (``unify_chunks``).
+ARRAY_ALIGNING_FUNCTIONS = frozenset({"dask.array.map_blocks"})
+ARRAY_BLOCKWISE_FUNCTIONS = frozenset({"dask.array.blockwise"})
+
+# --------------------------------------------------------------------------------------------
+# Implicit computes (DSK504)
+# --------------------------------------------------------------------------------------------
+
+_FRAME_KINDS = frozenset({K.DATAFRAME, K.SERIES, K.FRAME})
+#: Conversions that compute a Dask collection silently, and the kinds they compute.
+#: ``float()``/``int()`` of a DataFrame Scalar or a Delayed raise instead (DSK701);
+#: ``list()`` of a DataFrame lists its columns and of an Array yields lazy slices.
+IMPLICIT_COMPUTE_CONVERSIONS = {
+    "numpy.asarray": _FRAME_KINDS | {K.ARRAY},
+    "numpy.array": _FRAME_KINDS | {K.ARRAY},
+    "numpy.asanyarray": _FRAME_KINDS | {K.ARRAY},
+    "builtins.list": frozenset({K.SERIES}),
+    "builtins.float": frozenset({K.ARRAY}),
+    "builtins.int": frozenset({K.ARRAY}),
+}
+#: Calls that compute a whole collection to answer a small question (``len(ddf)``).
+IMPLICIT_COMPUTE_QUERIES = {"builtins.len": _FRAME_KINDS}
+
+# --------------------------------------------------------------------------------------------
+# Client lifecycle (DSK601, DSK602)
+# --------------------------------------------------------------------------------------------
+
+CLIENT_CONSTRUCTORS = frozenset({"distributed.Client"})
+#: Keywords that make a Client connect to an existing scheduler instead of starting one.
+CLIENT_ADDRESS_KEYWORDS = frozenset({"address", "scheduler_file"})
+#: Schedulers that start worker processes (which re-import the main script under spawn).
+PROCESS_SCHEDULER_NAMES = frozenset({"processes", "multiprocessing"})
+PROCESS_SCHEDULER_FUNCTIONS = frozenset({"dask.multiprocessing.get"})
+CONFIG_SET_FUNCTIONS = frozenset({"dask.config.set"})
+#: Functions that compute with a ``scheduler=`` keyword, besides ``dask.compute/persist``.
+SCHEDULER_KEYWORD_FUNCTIONS = frozenset({"dask.array.store"})
+#: Bag methods that compute (on Bag's default scheduler, the processes one).
+BAG_COMPUTE_METHODS = frozenset({"compute", "persist", "take", "to_textfiles"})
+#: Methods that stop a Client or a cluster (``client.shutdown()`` also closes its cluster).
+CLOSING_METHODS = frozenset({"close", "shutdown", "__exit__", "__aexit__"})
+#: Calls that take over the lifetime of the object passed to them.
+LIFETIME_MANAGERS = frozenset({"contextlib.closing", "contextlib.aclosing"})
+LIFETIME_MANAGER_METHODS = frozenset({"enter_context", "enter_async_context", "callback",
+                                      "push", "push_async_callback", "push_async_exit"})
