@@ -413,7 +413,11 @@ class ComputeInLoop(Rule):
         """``(label, computed expressions)`` when ``node`` is an explicit compute."""
         m = self.model
         func = node.func
-        if type(func) is not ast.Attribute and m.qualname(func) is None:
+        t = type(func)
+        if t is ast.Attribute:
+            if func.attr not in ("compute", "result", "gather"):
+                return None
+        elif t is not ast.Name or m.qualname(func) not in V.DASK_COMPUTE_FUNCTIONS:
             return None
         label = m.compute_call(node)
         if label == ".compute()":
@@ -621,8 +625,9 @@ class DelayedOnCollection(Rule):
     Finds a Dask DataFrame, Series, Array or Bag passed as an argument to `delayed(f)(...)`
     or to a function decorated with `@delayed`, or wrapped directly with `delayed(ddf)`.
     Scalars and collections that were reduced first (`ddf.x.sum()`,
-    `ddf.groupby(k).agg(...)`, `x.mean(axis=0)`) are left alone, and so are the elements
-    of `ddf.to_delayed()`.
+    `ddf.groupby(k).agg(...)`, `x.mean(axis=0)`) are left alone, and so are single pieces
+    (`ddf.partitions[i]`, `ddf.get_partition(i)`, `x.blocks[i, j]`) and the elements of
+    `ddf.to_delayed()`.
 
     ## Why is this bad?
     Before calling the function, Dask computes the whole collection and concatenates it
@@ -680,7 +685,8 @@ class DelayedOnCollection(Rule):
             exprs, where = ep.data, f"passed to {api_label(ep, node)}"
         for expr in exprs:
             v = m.value(expr)
-            if v is None or v.kind not in PARTITIONED or m.reduced(expr):
+            if v is None or v.kind not in PARTITIONED or m.reduced(expr) or \
+                    self._one_piece(expr):
                 continue
             target = "NumPy array" if v.kind == K.ARRAY else \
                 "list" if v.kind == K.BAG else "pandas object"
@@ -690,6 +696,38 @@ class DelayedOnCollection(Rule):
                 f"the whole collection into one {target} in a single task (no parallelism, "
                 "and the worker can run out of memory); use map_partitions/map_blocks, or one "
                 "delayed call per element of .to_delayed()")
+
+    def _one_piece(self, expr, _depth: int = 0) -> bool:
+        """One partition or block (``ddf.partitions[i]``, ``x.blocks[i, j]``,
+        ``ddf.get_partition(i)``), or something derived from one: one task's worth of data,
+        as with ``to_delayed()``."""
+        m = self.model
+        while _depth < 12:
+            _depth += 1
+            t = type(expr)
+            if t is ast.Subscript:
+                inner = expr.value
+                if type(inner) is ast.Attribute and inner.attr in ("partitions", "blocks"):
+                    return m.value(inner.value) is not None
+                expr = inner
+            elif t is ast.Call and type(expr.func) is ast.Attribute:
+                if expr.func.attr == "get_partition":
+                    return m.value(expr.func.value) is not None
+                expr = expr.func.value
+            elif t is ast.Attribute:
+                expr = expr.value
+            elif t is ast.BinOp:
+                sides = [e for e in (expr.left, expr.right) if m.is_collection(e)]
+                return bool(sides) and all(self._one_piece(e, _depth) for e in sides)
+            elif t is ast.Name:
+                bindings = m.reaching_bindings(expr)
+                if len(bindings) != 1 or bindings[0].kind != "assign" or \
+                        bindings[0].index is not None or bindings[0].value is None:
+                    return False
+                expr = bindings[0].value
+            else:
+                return False
+        return False
 
 
 #: Collection methods whose extra arguments DSK308 checks (catalog: map_partitions/map_blocks).
@@ -719,7 +757,10 @@ class LargeObjectInGraph(Rule):
     size 15.26 MiB", while scattering first produced no warning, and since distributed 2023.4
     the scheduler also deserializes such graphs (dask/dask#10644). Worse, a `client.map`
     keyword larger than 100 kB makes the map fail with `AssertionError(<TaskState 'table'
-    processing>)`, while the same keyword to `client.submit` works.
+    processing>)`, while the same keyword to `client.submit` works. An extra argument of
+    `map_partitions` or `map_blocks` is embedded whole as well (verified: a 24 MB object
+    made a 24 MB graph), and `map_partitions` also hashes it to name its result (0.35 s for
+    160 MB).
 
     ## Example
     ```python
@@ -906,7 +947,11 @@ class TooManyTinyTasks(Rule):
         m = self.model
         threshold = self.options.tiny_task_count
         func = node.func
-        if m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
+        t = type(func)
+        if t is ast.Attribute and func.attr not in ("submit", "map", "from_sequence") or \
+                t not in (ast.Attribute, ast.Name, ast.Call):
+            return  # cheap exits first: this runs on every call
+        if t is not ast.Call and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
             n = self._bag_partitions(node)
             if n is not None and n >= threshold:
                 yield self.report(
