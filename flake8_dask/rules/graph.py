@@ -326,13 +326,18 @@ class ComputeInLoop(Rule):
     ## What it does
     Finds `.compute()`, `dask.compute(...)`, `client.compute(...).result()` and
     `client.gather(client.compute(...))` on a Dask collection inside a `for`/`while` body or
-    a comprehension, when the result is only collected: appended or added to a container,
-    stored under a key, accumulated, assigned, or made the element of a list, set or dict
-    comprehension. It stays silent when the result steers the loop (a `while` condition, an
-    `if` that breaks, continues, returns or raises, an `assert`) or feeds the next Dask
-    computation (it is combined with a Dask collection, passed to a task, or carried into
-    the next iteration), and when the computed value derives from a collection that the
-    loop rebuilds from itself (that is DSK303's finding).
+    a comprehension, when the computed expression changes with the loop and computing the
+    values together is a clear win (the results are small: a reduction, a Scalar, the
+    result of a delayed call; or they share a Dask collection made before the loop, which
+    each compute recomputes), and the result is only collected: appended or added to a
+    container, stored under a key, accumulated, assigned, or made the element of a list,
+    set or dict comprehension.
+
+    It stays silent when the result steers the loop (a `while` condition, an `if` that
+    breaks, continues, returns or raises, an `assert`), feeds the next Dask computation (it
+    is combined with a Dask collection, passed to a task, or carried into the next
+    iteration), is yielded or returned, and when the computed value derives from a
+    collection that the loop rebuilds from itself (DSK303 reports that loop, once).
 
     ## Why is this bad?
     Each compute blocks until it is done, so the computations run one at a time instead of
@@ -369,8 +374,11 @@ class ComputeInLoop(Rule):
     - https://docs.dask.org/en/stable/delayed-best-practices.html#compute-on-lots-of-computation-at-once
     - https://github.com/dask/dask/pull/5583
     - False-positive risk: a loop that computes one input at a time on purpose, to bound
-      memory (streaming over inputs larger than the cluster), looks the same. The rule cannot
-      see that intent: suppress it with `# noqa: DSK302`, or compute a few inputs per call.
+      memory (streaming over inputs larger than the cluster), can look the same. The rule
+      leaves alone the two usual shapes of streaming (a whole collection loaded afresh in
+      each iteration, and a slice of rows, a partition or a block of an outer collection),
+      but cannot see the intent elsewhere: suppress it with `# noqa: DSK302`, or compute a
+      few inputs per call.
     - Not flagged: computes whose result is discarded or only printed or passed to a
       function as a statement (`print(x.compute())`, `assert_eq(x.compute(), y)`);
       loop-invariant computes, which read no name the loop binds (benchmarks repeat them on
@@ -392,7 +400,8 @@ class ComputeInLoop(Rule):
         loops = m.enclosing_loops(node)
         if not loops or m.task_sites_of(node)[1]:
             return
-        if not self._varies_with(exprs, loops) or not self._only_collected(node):
+        if not self._varies_with(exprs, loops) or not self._worth_batching(exprs, loops) \
+                or not self._only_collected(node):
             return
         reads: set[str] = set()
         for e in exprs:
@@ -464,6 +473,60 @@ class ComputeInLoop(Rule):
                         return True
         return False
 
+    def _worth_batching(self, exprs, loops) -> bool:
+        """Computing these together is a clear win: the results are small (a reduction, a
+        Scalar, a Delayed result), or they share a Dask collection made outside the loop
+        (which each compute would recompute). A whole collection loaded afresh in each
+        iteration, or a slice of rows of an outer one, is more likely streamed on purpose
+        to bound memory: left alone."""
+        m = self.model
+        for e in exprs:
+            v = m.value(e)
+            if v is not None and v.kind in (K.SCALAR, K.DELAYED):
+                return True
+            if m.reduced(e) or self._shares_outer_collection(e, loops, 0):
+                return True
+        return False
+
+    def _shares_outer_collection(self, expr, loops, depth: int) -> bool:
+        m = self.model
+        stack = [expr]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, _SCOPE_NODES) or self._row_piece(n):
+                continue
+            if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                v = m.value(n)
+                if v is None or v.kind not in COLLECTIONS:
+                    continue
+                inside = [b for b in m.reaching_bindings(n)
+                          if any(anc in loops for anc in m.ancestors(b.node))]
+                if not inside:
+                    return True
+                for b in inside:
+                    if b.kind == "assign" and b.value is not None and depth < 8 and \
+                            self._shares_outer_collection(b.value, loops, depth + 1):
+                        return True
+                continue
+            stack.extend(ast.iter_child_nodes(n))
+        return False
+
+    def _row_piece(self, node) -> bool:
+        """A piece of a collection by position: ``ddf.partitions[i]``, ``x.blocks[i]``,
+        ``ddf.loc[a:b]``, ``ddf.iloc[...]``, ``x[i:j]`` (any index of an array),
+        ``ddf.get_partition(i)``."""
+        m = self.model
+        t = type(node)
+        if t is ast.Subscript:
+            inner = node.value
+            if type(inner) is ast.Attribute and inner.attr in ("partitions", "blocks", "loc",
+                                                               "iloc"):
+                return True
+            v = m.value(inner)
+            return v is not None and (v.kind == K.ARRAY or type(node.slice) is ast.Slice)
+        return t is ast.Call and type(node.func) is ast.Attribute and \
+            node.func.attr == "get_partition"
+
     # ------------------------------------------------------------------ how the result is used
     def _only_collected(self, call: ast.Call) -> bool:
         """Follow the result up to where it goes: a container, a name, or elsewhere."""
@@ -526,6 +589,9 @@ class ComputeInLoop(Rule):
                 return False
             if t is ast.Assert and names_read(n.test) & tainted:
                 return False
+            if t in (ast.Yield, ast.YieldFrom, ast.Return) and n.value is not None and \
+                    names_read(n.value) & tainted:
+                return False  # streamed to a consumer, or the loop ends with it
             if t is ast.Name and type(n.ctx) is ast.Load and n.id in tainted and \
                     self._feeds_dask(n):
                 return False
