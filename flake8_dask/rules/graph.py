@@ -1001,8 +1001,8 @@ class TooManyTinyTasks(Rule):
     - https://distributed.dask.org/en/stable/efficiency.html#use-larger-tasks
     - https://docs.dask.org/en/stable/best-practices.html#avoid-very-large-graphs
     - Not flagged: loops over inputs of unknown length (files, partitions, a variable `n`),
-      loops that may `break` early, comprehensions with an `if` filter, and already batched
-      code.
+      loops that may `break` or `return` early, calls under an `if` in the loop and
+      comprehensions with an `if` filter, and already batched code.
     """
 
     code = "DSK309"
@@ -1074,7 +1074,14 @@ class TooManyTinyTasks(Rule):
                     if n is not None:
                         total *= n
                         outermost = loop
-        return (total, outermost) if outermost is not None else (0, None)
+        if outermost is None:
+            return 0, None
+        for anc in m.ancestors(node):
+            if anc is outermost:
+                break
+            if type(anc) in (ast.If, ast.IfExp):
+                return 0, None  # a filter: fewer calls than iterations
+        return total, outermost
 
     @staticmethod
     def _may_break(loop) -> bool:
