@@ -63,6 +63,7 @@ def f(i):
 a = [delayed(f)(i) for i in range(0, 2 * 10**5, 2)]
 b = [delayed(f)(i) for i in range(-5, 5)]
 c = [delayed(f)(i) for i in range(10**400)]
+d = [delayed(f)(i) for i in range(1000**30)]
 """
-    # 10**400 is not evaluated (guarded exponent): unknown, silent
+    # 10**400 is not evaluated (guarded exponent), and range(1000**30) has no len(): silent
     assert codes(source) == [(7, "DSK309")]

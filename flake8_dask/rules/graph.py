@@ -317,7 +317,10 @@ def range_length(m, node: ast.AST) -> int | None:
     bounds = [literal_int(m, a) for a in node.args]
     if None in bounds or (len(bounds) == 3 and bounds[2] == 0):
         return None
-    return len(range(*bounds))
+    try:
+        return len(range(*bounds))
+    except OverflowError:  # more items than a C ssize_t: nobody means that
+        return None
 
 
 class ComputeInLoop(Rule):
@@ -536,6 +539,8 @@ class ComputeInLoop(Rule):
             parent = node._dsk_parent
             field = getattr(node, "_dsk_field", None)
             t = type(parent)
+            if t in (ast.BinOp, ast.Compare) and m.is_collection(parent):
+                return False  # combined with a Dask collection: the next computation's input
             if t in (ast.Attribute, ast.Await, ast.Starred, ast.keyword, ast.Tuple, ast.List,
                      ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp, ast.JoinedStr,
                      ast.FormattedValue):
@@ -552,6 +557,8 @@ class ComputeInLoop(Rule):
                         func.attr in _COLLECTING_METHODS and \
                         type(parent._dsk_parent) is ast.Expr:
                     return True
+                if m.entry_point(parent) is not None or m.is_collection(parent):
+                    return False  # made into Dask data again: the next computation's input
                 node = parent
                 continue
             if t in (ast.ListComp, ast.SetComp, ast.DictComp):
