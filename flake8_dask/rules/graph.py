@@ -367,7 +367,9 @@ class ComputeInLoop(Rule):
     `dask.compute(*values)` once after it) is unsafe, and will be offered only for the exact
     shapes `results.append(<lazy>.compute())` and `out[k] = <lazy>.compute()` with no other
     use of the result in the loop: it holds every result in memory at once (peak memory
-    grows), and one failing computation loses all the results instead of the ones after it.
+    grows), one failing computation loses all the results instead of the ones after it,
+    and a lambda or nested function in the lazy value that reads the loop variable would
+    then see only its last value (DSK204), so such loops must be rewritten by hand.
 
     ## Options
     None.
@@ -650,7 +652,6 @@ class ComputeInLoop(Rule):
     def _feeds_dask(self, name: ast.Name) -> bool:
         """The value is read into a Dask collection or handed to a task."""
         m = self.model
-        node = name
         for anc in m.ancestors(name):
             if isinstance(anc, ast.stmt):
                 return False
@@ -659,7 +660,6 @@ class ComputeInLoop(Rule):
                 return True
             if isinstance(anc, ast.expr) and m.is_collection(anc):
                 return True
-            node = anc
         return False
 
     @staticmethod
