@@ -413,6 +413,40 @@ class SemanticModel:
         v = self.value(node)
         return v is not None and v.kind in COLLECTIONS
 
+    def reduced(self, expr: ast.AST, _depth: int = 0) -> bool:
+        """``expr`` derives from a collection through a reduction (``ddf.groupby(k).x.sum()``,
+        ``x.mean(axis=0)``, ``ddf.describe()``, ``da.max(x)``), following single
+        assignments: its result is smaller than its input, usually small."""
+        if _depth > 12:
+            return False
+        t = type(expr)
+        if t is ast.Name:
+            bindings = self.reaching_bindings(expr)
+            if len(bindings) != 1:
+                return False
+            b = bindings[0]
+            if b.kind != "assign" or b.index is not None or b.value is None:
+                return False
+            return self.reduced(b.value, _depth + 1)
+        if t is ast.Call:
+            func = expr.func
+            q = self.qualname(func)
+            if q is None:
+                # a method: ``x.sum()``, ``ddf.x.describe()``, or one after a reduction
+                return type(func) is ast.Attribute and (
+                    func.attr in V.REDUCTION_METHODS or self.reduced(func.value, _depth + 1))
+            # a function: ``da.sum(x)``, ``np.max(x)`` (not ``sum([x, y])``, elementwise)
+            return not q.startswith("builtins.") and \
+                q.rpartition(".")[2] in V.REDUCTION_METHODS
+        if t in (ast.Attribute, ast.Subscript):
+            return self.reduced(expr.value, _depth + 1)
+        if t is ast.BinOp:
+            sides = [s for s in (expr.left, expr.right) if self.is_collection(s)]
+            return bool(sides) and all(self.reduced(s, _depth + 1) for s in sides)
+        if t is ast.UnaryOp:
+            return self.reduced(expr.operand, _depth + 1)
+        return False
+
     def binding_value(self, b: Binding) -> Value | None | object:
         key = id(b)
         cached = self._binding_values.get(key, _MISSING)
@@ -820,7 +854,8 @@ def _value_of_qualified_call(m: SemanticModel, node: ast.Call, q: str) -> Value 
         for a in node.args:
             av = m.value(a)
             items.append(_v(K.LARGE, a, "the computed result of a Dask collection")
-                         if av is not None and av.kind in PARTITIONED else None)
+                         if av is not None and av.kind in PARTITIONED and not m.reduced(a)
+                         else None)
         return _v(K.CONTAINER, node, "a tuple", origin=tuple(items))
     if node.args and (q in ("builtins.abs", "builtins.round") or (
             q.startswith("numpy.") and q not in _IMPLICIT_COMPUTE
@@ -864,7 +899,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             else None
     if kind in FRAMES:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask collection")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask collection")
         if meth in V.FRAME_REDUCTIONS:
             return _v(K.SCALAR, node)
         if meth in ("groupby", "rolling", "resample", "expanding", "ewm"):
@@ -887,7 +923,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         return None
     if kind == K.ARRAY:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask array")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask array")
         if meth in V.ARRAY_METHODS_RETURNING_ARRAY:
             return _v(K.ARRAY, node)
         if meth == "to_delayed":
@@ -897,7 +934,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         return None
     if kind == K.BAG:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask bag")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask bag")
         if meth in V.BAG_METHODS_RETURNING_BAG:
             return _v(K.BAG, node)
         if meth in V.BAG_REDUCTIONS:

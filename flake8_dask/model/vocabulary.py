@@ -142,6 +142,18 @@ CLIENT_METHODS_RETURNING = {
     "compute": K.FUTURE,
 }
 
+#: Methods that reduce a collection to something smaller than its input (a Scalar, an
+#: aggregate per group, the top k, a summary): a collection derived through one of them is
+#: "reduced" (DSK307 leaves it alone).
+REDUCTION_METHODS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "any", "all", "std", "var", "prod",
+    "median", "sem", "skew", "kurtosis", "idxmax", "idxmin", "size", "nunique_approx",
+    "quantile", "mode", "memory_usage", "argmax", "argmin", "nansum", "nanmean", "nanmax",
+    "nanmin", "nanstd", "nanvar", "nanprod", "trace", "agg", "aggregate", "describe",
+    "value_counts", "unique", "nlargest", "nsmallest", "topk", "argtopk", "corr", "cov",
+    "fold", "foldby", "reduction", "frequencies", "distinct", "first", "last", "head",
+    "tail", "percentile", "histogram", "bincount",
+})
 #: DataFrame/Series reductions: they return a (lazy) Scalar, or a small Series for frames.
 FRAME_REDUCTIONS = frozenset({
     "sum", "mean", "max", "min", "count", "nunique", "any", "all", "std", "var", "prod",
@@ -264,6 +276,8 @@ WORKER_CLIENT_FUNCTIONS = frozenset({"distributed.worker_client"})
 FIRE_AND_FORGET_FUNCTIONS = frozenset({"distributed.fire_and_forget"})
 DASK_COMPUTE_FUNCTIONS = frozenset({"dask.compute"})
 DASK_PERSIST_FUNCTIONS = frozenset({"dask.persist"})
+#: Bag constructors from a Python sequence (DSK309 reads their partition count).
+BAG_SEQUENCE_FUNCTIONS = frozenset({"dask.bag.from_sequence"})
 #: Coordination primitives designed to be shared across workers.
 DISTRIBUTED_PRIMITIVES = frozenset({"distributed.Lock", "distributed.Variable",
                                     "distributed.Queue", "distributed.Semaphore",
