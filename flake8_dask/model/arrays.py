@@ -455,4 +455,3 @@ def _common_count(dims: list[Dim]) -> int | None:
             return None
         bounds |= b
     return len(bounds) + 1
-

@@ -881,8 +881,9 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
     meth = func.attr
     kind = recv.kind
     if kind == K.CLIENT:
-        if meth in ("submit", "scatter") or (meth == "compute" and node.args and
-                                              type(node.args[0]) not in (ast.List, ast.Tuple)):
+        single_compute = meth == "compute" and node.args and \
+            type(node.args[0]) not in (ast.List, ast.Tuple)
+        if meth in ("submit", "scatter") or single_compute:
             if meth == "scatter" and node.args and type(node.args[0]) in (ast.List, ast.Tuple,
                                                                           ast.ListComp):
                 return _v(K.CONTAINER, node, "a list of Futures",

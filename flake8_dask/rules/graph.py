@@ -93,7 +93,6 @@ class MissingPersistInLoop(Rule):
     node_types = (ast.For, ast.AsyncFor, ast.While)
 
     def check(self, loop) -> Iterator[Finding]:
-        m = self.model
         stmts = loop_statements(loop)
         taint: dict[str, set[str]] = {}
         last: dict[str, ast.stmt] = {}

@@ -404,7 +404,6 @@ class UnclosedLocalCluster(Rule):
         ``via_client``: ``call`` is a ``Client(cluster)`` whose cluster we follow; closing
         or exiting that client does not close the cluster, ``client.shutdown()`` does.
         """
-        m = self.model
         node, parent = call, call._dsk_parent
         while type(parent) is ast.Await:
             node, parent = parent, parent._dsk_parent

@@ -20,7 +20,7 @@ def unpicklable(v: Value | None) -> Value | None:
     if v.kind == K.RESOURCE:
         return v
     if v.kind == K.CLIENT and v.origin not in ("name", "parameter", "worker_client()",
-                                                "get_client()"):
+                                               "get_client()"):
         return Value(K.RESOURCE, "a distributed Client", node=v.node)
     return None
 
@@ -533,6 +533,7 @@ class BoundMethodTaskPicklesSelf(Rule):
             # in a plain class they only document (or type) something set elsewhere
             names += [n for n, bs in cls.bindings.items() if n not in cls.attributes and bs
                       and all(b.kind == "annotation" for b in bs)]
+
         def first_line(attr):
             bindings = cls.attributes.get(attr) or cls.bindings.get(attr)
             return min(b.node.lineno for b in bindings)

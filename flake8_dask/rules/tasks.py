@@ -284,7 +284,6 @@ class ComputeInTask(Rule):
         return None
 
 
-
 #: The task-site APIs through which a function becomes a delayed task.
 _DELAYED_SITE_APIS = frozenset({"@delayed", "delayed"})
 #: Calls that evaluate Dask objects in the same function (the task-launch pattern).
