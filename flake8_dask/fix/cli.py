@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Sequence
 
-from .. import __version__
+from .. import __version__, rules
 from ..options import OPTION_HELP, Options
 from ..rules import ALL_RULES, RULES_BY_CODE
 from . import output
@@ -115,7 +115,8 @@ def _settings_from(args, config) -> tuple[Settings, list[str]]:
         return tuple(validate_codes(name.replace("_", "-"), comma_separated(raw)))
 
     decider = Decider(select=codes("select"), extend_select=codes("extend_select") or (),
-                      ignore=codes("ignore"), extend_ignore=codes("extend_ignore") or ())
+                      ignore=codes("ignore"), extend_ignore=codes("extend_ignore") or (),
+                      default_off=rules.DEFAULT_OFF)
     per_file_raw, _ = pick("per_file_ignores")
     per_file = tuple(
         (normalize_path(pattern, cwd), tuple(validate_codes("per-file-ignores", list(c))))

@@ -410,9 +410,11 @@ def fix_notebook(text: str, *, options: Options | None = None,
     if not fixed.changed or result.error:
         return result
     new_texts = {}
-    for (cell, masked, added), piece in zip(parts, pieces):
-        if added and piece.endswith("\n"):
-            piece = piece[:-1]
+    for (cell, masked, _), piece in zip(parts, pieces):
+        # A cell keeps its own trailing newlines (libcst may add a blank line after an
+        # import it inserts, which would end up at the end of the cell).
+        trailing = masked.text[len(masked.text.rstrip("\r\n")):]
+        piece = piece.rstrip("\r\n") + trailing
         restored = unmask_magics(piece, masked.placeholders)
         if restored is None:
             result.error = (f"cell {cell.index + 1}: a fix removed an IPython line; "

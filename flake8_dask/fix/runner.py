@@ -148,8 +148,17 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
     report.warnings.extend(result.warnings)
     if result.error:
         report.warnings.append(f"fixes not applied: {result.error}")
-    report.diagnostics = [_diagnostic(f, settings.unsafe) for f in _keep(decider,
-                                                                         result.remaining)]
+    new_data = data
+    if result.changed:
+        try:
+            new_data = encoding.encode(result.source)
+        except UnicodeEncodeError:
+            report.warnings.append("fixes not applied: the fixed text cannot be encoded as "
+                                   f"{encoding.codec}")
+            result = fix_source(text, options=settings.options, rules=rules,
+                                unsafe=settings.unsafe, apply=False)
+    report.diagnostics = [_diagnostic(f, settings.unsafe)
+                          for f in _keep(decider, result.remaining)]
     if settings.want_edits:
         by_key = {(f.code, f.line, f.col): f for f in result.remaining}
         for d in report.diagnostics:
@@ -157,15 +166,6 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
                 d.edits = _edits(result.source, by_key[(d.code, d.line, d.col)])
     report.fixed = [FixedEntry(a.code, a.title) for a in result.applied]
     report.changed = result.changed
-    new_data = data
-    if result.changed:
-        try:
-            new_data = encoding.encode(result.source)
-        except UnicodeEncodeError:
-            report.warnings.append(f"fixes not applied: the fixed text cannot be encoded as "
-                                   f"{encoding.codec}")
-            report.changed, report.fixed = False, []
-            result.source = result.original
     if mode == DIFF and report.changed:
         report.diff = _unified(result.original, result.source, report.display)
     if from_stdin:
