@@ -26,8 +26,17 @@ def fix_label(rule) -> str:
 def explain(rule) -> str:
     """The text ``--explain`` prints: the rule's full documentation."""
     lines = [f"# {rule.code} {rule.name}", ""]
-    default = "on by default" if rule.default_enabled else "off by default (opt-in)"
-    lines += [f"Fix: {fix_label(rule)}. Default: {default}.", ""]
+    if rule.fix_safety is None:
+        fix = "There is no automatic fix."
+    elif rule.fix_safety.value == "safe":
+        fix = "A safe fix is available (applied by default by `python -m flake8_dask.fix`)."
+    elif rule.fix_safety.value == "unsafe":
+        fix = "An unsafe fix is available (applied with `--unsafe-fixes`)."
+    else:
+        fix = "A fix is suggested, never applied."
+    default = "On by default." if rule.default_enabled else \
+        "Off by default: enable it with `--extend-select`."
+    lines += [f"{fix} {default}", ""]
     for title, body in rule.doc_sections().items():
         lines += [f"## {title}", body, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -50,3 +50,18 @@ def test_docs_anchor_and_explain_agree(rule):
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert f'<a id="{docs.anchor(rule)}"></a>' in text
     assert docs.explain(rule).splitlines()[0] == f"# {rule.code} {rule.name}"
+
+
+def test_cli_explain_prints_the_documented_text():
+    import os
+    import subprocess
+    import sys
+
+    rule = ALL_RULES[0]
+    out = subprocess.run([sys.executable, "-m", "flake8_dask.fix", "--explain", rule.code],
+                         capture_output=True, text=True, cwd=ROOT, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert out.stdout == docs.explain(rule)
+    body = docs.explain(rule).split("\n", 2)[2]  # after the title line
+    rendered = re.sub(r"^## (?=[A-Z])(?!DSK)", "### ", body, flags=re.M)
+    assert rendered.strip() in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")

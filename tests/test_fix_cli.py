@@ -259,7 +259,7 @@ def test_statistics_explain_version(tmp_path, cli):
     _, out, _ = cli("--isolated", "--check", "--statistics", "a.py", cwd=tmp_path)
     assert "    1\tDSK101\tblocking-wait-in-task" in out
     code, out, _ = cli("--explain", "dsk101", cwd=tmp_path)
-    assert code == 0 and out.startswith("# blocking-wait-in-task (DSK101)")
+    assert code == 0 and out.startswith("# DSK101 blocking-wait-in-task")
     assert "## Why is this bad?" in out
     assert cli("--explain", "blocking-wait-in-task", cwd=tmp_path)[1] == out
     with pytest.raises(SystemExit):

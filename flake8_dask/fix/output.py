@@ -187,15 +187,7 @@ def render_summary(reports: list[FileReport], *, mode: str, unsafe: bool,
 
 
 def explain(rule: type[Rule]) -> str:
-    if rule.fix_safety is None:
-        fix = "There is no automatic fix."
-    elif rule.fix_safety.value == "safe":
-        fix = "A safe fix is available (applied by default)."
-    elif rule.fix_safety.value == "unsafe":
-        fix = "An unsafe fix is available (applied with `--unsafe-fixes`)."
-    else:
-        fix = "A fix is suggested, never applied."
-    default = ("" if rule.default_enabled
-               else "\n\nOff by default: enable it with `--extend-select`.")
-    return (f"# {rule.name} ({rule.code})\n\n{fix}{default}\n\n"
-            f"{inspect.cleandoc(rule.__doc__ or '')}\n")
+    """The rule's documentation, the same text docs/rules.md is generated from."""
+    from ..docs import explain as rule_documentation
+
+    return rule_documentation(rule)
