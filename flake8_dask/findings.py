@@ -16,12 +16,24 @@ class Safety(enum.Enum):
     DISPLAY_ONLY = "display-only"  # shown, never applied
 
 
+#: An import a fix needs: ``(module, name, asname)``. ``("distributed", "wait", None)`` is
+#: ``from distributed import wait``; ``("dask", None, None)`` is ``import dask``.
+ImportSpec = tuple[str, "str | None", "str | None"]
+
+
 @dataclass
 class Fix:
     safety: Safety
     title: str
     #: Extra facts the rule's codemod needs (names, positions), computed at detection time.
     data: dict[str, Any] = field(default_factory=dict)
+    #: The ast node the codemod rewrites when it is not the reported one (e.g. the statement
+    #: that holds the reported call, to insert a statement before or after it). ``None``: the
+    #: reported node.
+    target: ast.AST | None = field(default=None, repr=False, compare=False)
+    #: Imports the rewritten code needs; the fix engine adds the missing ones (libcst's
+    #: ``AddImportsVisitor``). A codemod may append to this list while it runs.
+    imports: list[ImportSpec] = field(default_factory=list)
 
 
 @dataclass

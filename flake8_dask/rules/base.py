@@ -45,11 +45,17 @@ class Rule:
 
     # ------------------------------------------------------------------ helpers
     def report(self, node: ast.AST, message: str, *, fix_data: dict | None = None,
-               fixable: bool = True) -> Finding:
-        """A finding anchored at the first line of ``node`` (where flake8 honours noqa)."""
+               fixable: bool = True, fix_target: ast.AST | None = None,
+               fix_imports: list | None = None) -> Finding:
+        """A finding anchored at the first line of ``node`` (where flake8 honours noqa).
+
+        ``fix_target``: the node the codemod rewrites when it is not ``node`` (see
+        :meth:`fix`). ``fix_imports``: ``(module, name, asname)`` imports the fix needs.
+        """
         fix = None
         if fixable and self.fix_safety is not None:
-            fix = Fix(self.fix_safety, self.fix_title, fix_data or {})
+            fix = Fix(self.fix_safety, self.fix_title, fix_data or {}, target=fix_target,
+                      imports=list(fix_imports or ()))
         return Finding(self.code, message, node.lineno, node.col_offset,
                        getattr(node, "end_lineno", None) or node.lineno,
                        getattr(node, "end_col_offset", None) or node.col_offset,
@@ -81,12 +87,57 @@ class Rule:
         return cls.doc_sections().get("What it does", "").split("\n\n")[0].replace("\n", " ")
 
     def fix(self, node, finding: Finding):  # pragma: no cover - abstract
-        """The libcst codemod (the contract the fix engine in ``flake8_dask.fix`` follows).
+        """The libcst codemod. This docstring is the contract the fix engine
+        (``flake8_dask.fix.engine``) follows; rules rely on nothing else.
 
-        The engine parses the file with libcst only when it has a fix to apply, finds the
-        outermost node whose position (1-based lines, 0-based character columns) is exactly
-        the finding's ``line:col``-``end_line:end_col`` range, and calls this method with it.
-        The return value replaces that node. ``finding.fix.data`` carries facts computed at
-        detection time. Import libcst inside the method: the flake8 plugin never loads it.
+        **When.** The engine parses a file with libcst only when at least one finding has a
+        fix applicable at the chosen level (``SAFE``; ``UNSAFE`` too with ``--unsafe-fixes``;
+        never ``DISPLAY_ONLY``) and is not silenced by ``# noqa`` on its line.
+
+        **Which node.** The target range is the finding's ``line:col``-``end_line:end_col``
+        (1-based lines, 0-based *character* columns, end exclusive: exactly the ast node's
+        range), or the range of ``finding.fix.target`` when the rule reported with
+        ``fix_target=<ast node>``. The engine hands over the *outermost* libcst node whose
+        ``PositionProvider`` range is exactly that range, of the same category as the ast
+        node:
+
+        - an ``ast.expr`` maps to a ``cst.BaseExpression`` (``x.persist()`` reported on the
+          call gives the ``cst.Call``, never the ``cst.Expr`` statement around it);
+        - an ``ast.stmt`` maps to a ``cst.BaseSmallStatement`` (``cst.Expr``, ``cst.Assign``,
+          ...) or a ``cst.BaseCompoundStatement`` (``cst.For``, ``cst.If``, ...), never to
+          the ``SimpleStatementLine`` / ``IndentedBlock`` wrappers that share its range;
+        - anything else: the outermost node with that range that is not such a wrapper.
+
+        libcst ranges leave out parentheses; ast includes them for a parenthesized tuple
+        and a generator expression, so for those two the outermost ``cst.Tuple`` /
+        ``cst.GeneratorExp`` inside the range is taken. No node found: the fix is skipped
+        (reported as a warning), the finding stays.
+
+        **What to return.** The return value replaces the node (``node.with_changes(...)``
+        keeps its whitespace and comments). For a statement target the codemod may also
+        return:
+
+        - ``cst.FlattenSentinel([...])`` of statements to insert statements before or after
+          it: ``FlattenSentinel([node, cst.parse_statement("x = x.persist()")])``. Items can
+          be small statements (``cst.Assign``) or whole statements (``parse_statement``).
+          For a small statement alone on its line, every item gets its own line, at the
+          same indentation; the comment lines above stay above the first item, and the
+          end-of-line comment stays with the item equal to the original statement (else
+          the first). When the line holds several statements (``a; b``), small items are
+          joined with ``;`` and whole statements cannot be inserted (the fix is skipped);
+        - ``cst.RemovalSentinel.REMOVE`` to delete it.
+
+        **Facts and imports.** ``finding.fix.data`` carries facts computed at detection time
+        (from the semantic model: libcst's scope providers are never run).
+        ``finding.fix.imports`` lists ``(module, name, asname)`` imports the new code needs;
+        the codemod may append to it; the engine adds the missing ones after the rewrite
+        (``AddImportsVisitor``). Prefer a name already bound in the module (find it at
+        detection time) over a new import.
+
+        **Checks.** Non-overlapping fixes are applied in one pass; the engine re-analyzes and
+        repeats (at most 10 passes) until no applicable fix is left. The file is written only
+        when the result parses and every fixed finding is gone; a fix that raises, leaves
+        invalid code or does not remove its finding leaves the file untouched and is
+        reported. Import libcst inside this method: the flake8 plugin never loads it.
         """
         raise NotImplementedError

@@ -1,0 +1,1 @@
+"""The fix command: python -m flake8_dask.fix."""

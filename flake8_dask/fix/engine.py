@@ -1,0 +1,446 @@
+"""The fix engine: apply the rules' libcst codemods to one source text.
+
+``fix_source`` analyzes the text, and when a finding has a fix applicable at the chosen level
+(and no ``# noqa`` silences it), parses the text with libcst, hands each rule the node at its
+finding's range (the contract is :meth:`flake8_dask.rules.base.Rule.fix`), and repeats
+analyze+fix until nothing applicable is left (at most ``max_passes`` times). The result is
+kept only if it parses and every fixed finding is gone; otherwise the original text is
+returned with an error. Nothing here knows about files, notebooks or individual rules.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..checker import analyze
+from ..findings import Finding, Safety
+from ..options import Options
+from ..rules import Rule
+from .noqa import NoqaMap
+
+MAX_PASSES = 10
+
+Range = tuple[int, int, int, int]
+
+
+class Applicability:
+    """Which fixes run: safe only (the default) or safe and unsafe (``--unsafe-fixes``)."""
+
+    SAFE = frozenset({Safety.SAFE})
+    UNSAFE = frozenset({Safety.SAFE, Safety.UNSAFE})
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    """Whether ``finding`` carries a fix that runs at this level (noqa not considered)."""
+    fix = finding.fix
+    if fix is None or finding.rule is None:
+        return False
+    return fix.safety is Safety.SAFE or (unsafe and fix.safety is Safety.UNSAFE)
+
+
+@dataclass
+class AppliedFix:
+    """One fix the engine made (positions are those of the finding before the fix)."""
+
+    code: str
+    message: str
+    title: str
+    safety: Safety
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass
+class FixResult:
+    source: str  # the fixed text, or the original one when nothing was (or could be) fixed
+    original: str
+    #: Findings left after fixing, noqa already applied (what a linter should report).
+    remaining: list[Finding] = field(default_factory=list)
+    applied: list[AppliedFix] = field(default_factory=list)
+    #: Why the fixes were abandoned (the text is then the original one).
+    error: str | None = None
+    #: Fixes that were skipped (no node at the range, an overlap that never resolved...).
+    warnings: list[str] = field(default_factory=list)
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.source != self.original
+
+
+class FixError(Exception):
+    """A fix could not be applied safely; the text must stay as it was."""
+
+
+def findings_for(source: str, tree: ast.AST | None = None, options: Options | None = None,
+                 rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
+    if tree is None:
+        tree = ast.parse(source)
+    return analyze(tree, source, options, rules)
+
+
+def fix_source(source: str, *, options: Options | None = None,
+               rules: Sequence[type[Rule]] | None = None, unsafe: bool = False,
+               apply: bool = True, max_passes: int = MAX_PASSES,
+               tree: ast.AST | None = None) -> FixResult:
+    """Fix ``source`` (``\\n`` line endings). ``apply=False`` only analyzes (and honours
+    noqa). Raises ``SyntaxError`` when the original text does not parse."""
+    noqa = NoqaMap(source)
+    findings = _visible(findings_for(source, tree, options, rules), noqa)
+    result = FixResult(source=source, original=source, remaining=findings)
+    if not apply or noqa.whole_file:
+        return result
+    current = source
+    applied: list[AppliedFix] = []
+    unplaceable: set[tuple[str, str]] = set()  # fixes skipped once are not retried
+    for pass_number in range(1, max_passes + 2):
+        lines = current.splitlines(keepends=True)
+        todo = [f for f in findings
+                if applicable(f, unsafe) and _identity(f, lines) not in unplaceable]
+        if not todo:
+            break
+        if pass_number > max_passes:
+            result.error = (f"the fixes did not converge after {max_passes} passes "
+                            f"({', '.join(sorted({f.code for f in todo}))} still fixable); "
+                            "nothing was changed")
+            return result
+        try:
+            new_source, done, skipped = apply_fixes(current, todo)
+        except FixError as exc:
+            result.error = f"{exc}; nothing was changed"
+            return result
+        for f, reason in skipped:
+            unplaceable.add(_identity(f, lines))
+            result.warnings.append(f"{f.code} at line {f.line}: {reason}; fix not applied")
+        if not done:
+            continue  # only skipped fixes: the next round sees an empty todo list
+        try:
+            new_tree = _parse_like(new_source, current)
+        except SyntaxError as exc:
+            codes = ", ".join(f"{f.code} (line {f.line})" for f in done)
+            result.error = (f"the fix for {codes} produced invalid code "
+                            f"({exc.msg}, line {exc.lineno}); nothing was changed")
+            return result
+        new_findings = _visible(findings_for(new_source, new_tree, options, rules),
+                                NoqaMap(new_source))
+        still = _not_removed(done, current, findings, new_source, new_findings)
+        if still:
+            result.error = ("the fix for " + ", ".join(f"{f.code} (line {f.line})" for f in still)
+                            + " did not remove the finding; nothing was changed")
+            return result
+        applied.extend(_applied(f) for f in done)
+        if unplaceable:  # positions moved: identify skipped fixes by their new text
+            new_lines = new_source.splitlines(keepends=True)
+            unplaceable = {_identity(f, new_lines) for f in new_findings
+                           if (f.code, _text_of(new_lines, _range(f))) in unplaceable}
+        current, findings = new_source, new_findings
+        result.passes = pass_number
+    result.source = current
+    result.remaining = findings
+    result.applied = applied
+    return result
+
+
+def _parse_like(new_source: str, old_source: str) -> ast.AST:
+    """Parse the fixed text, and compile it too (``yield``/``return`` outside a function
+    parse but do not compile), unless the text before the fix did not compile either (a
+    notebook cell may ``await`` at top level)."""
+    tree = ast.parse(new_source)
+    try:
+        compile(tree, "<fixed>", "exec", dont_inherit=True)
+    except SyntaxError:
+        try:
+            compile(old_source, "<original>", "exec", dont_inherit=True)
+        except SyntaxError:
+            return tree
+        raise
+    return tree
+
+
+def _visible(findings: list[Finding], noqa: NoqaMap) -> list[Finding]:
+    if noqa.whole_file:
+        return []
+    return [f for f in findings if not noqa.silences(f.code, f.line)]
+
+
+def _applied(f: Finding) -> AppliedFix:
+    return AppliedFix(f.code, f.message, f.fix.title, f.fix.safety, f.line, f.col, f.end_line,
+                      f.end_col)
+
+
+def _text_of(lines: list[str], r: Range) -> str:
+    sl, sc, el, ec = r
+    if sl == el:
+        return lines[sl - 1][sc:ec] if 0 < sl <= len(lines) else ""
+    chunk = lines[sl - 1:el]
+    if not chunk:
+        return ""
+    chunk[0] = chunk[0][sc:]
+    chunk[-1] = chunk[-1][:ec] if len(chunk) > 1 else chunk[-1]
+    return "".join(chunk)
+
+
+def _range(f: Finding) -> Range:
+    return f.line, f.col, f.end_line, f.end_col
+
+
+def _identity(f: Finding, lines: list[str]) -> tuple[str, str]:
+    """What stays the same for a finding when other code moves: its code and its text."""
+    return f.code, _text_of(lines, _range(f))
+
+
+def _not_removed(done: list[Finding], old_source: str, old_findings: list[Finding],
+                 new_source: str, new_findings: list[Finding]) -> list[Finding]:
+    """The fixed findings still reported after the fix. Findings move when code is added
+    above them, so they are compared by (code, source text), as multisets: a fixed finding
+    is gone when the new text has fewer such findings than the old one had left unfixed."""
+    old_lines = old_source.splitlines(keepends=True)
+    new_lines = new_source.splitlines(keepends=True)
+    before = Counter(_identity(f, old_lines) for f in old_findings)
+    fixed = Counter(_identity(f, old_lines) for f in done)
+    after = Counter(_identity(f, new_lines) for f in new_findings)
+    bad = {key for key, n in fixed.items() if after[key] > before[key] - n}
+    return [f for f in done if _identity(f, old_lines) in bad]
+
+
+# ---------------------------------------------------------------------------- one pass
+def character_range(node: ast.AST, lines: list[str]) -> Range:
+    """An ast node's range with character (not UTF-8 byte) columns."""
+    def col(line: int, offset: int) -> int:
+        if 0 < line <= len(lines) and not lines[line - 1].isascii():
+            return len(lines[line - 1].encode("utf-8")[:offset].decode("utf-8", "replace"))
+        return offset
+
+    end_line = getattr(node, "end_lineno", None) or node.lineno
+    end_col = getattr(node, "end_col_offset", None)
+    if end_col is None:
+        end_col = node.col_offset
+    return (node.lineno, col(node.lineno, node.col_offset), end_line, col(end_line, end_col))
+
+
+@dataclass
+class _Target:
+    finding: Finding
+    range: Range
+    category: str  # "expr", "stmt" or "any"
+    #: For ast nodes whose range includes parentheses that libcst leaves out.
+    inner_type: str | None = None
+    node: object = None  # the libcst node found
+
+
+_PARENTHESIZED = {ast.Tuple: "Tuple", ast.GeneratorExp: "GeneratorExp"}
+
+
+def _target_for(f: Finding, lines: list[str]) -> _Target:
+    target_node = f.fix.target if f.fix is not None else None
+    ast_node = target_node if target_node is not None else f.node
+    if target_node is not None:
+        rng = character_range(target_node, lines)
+    else:
+        rng = (f.line, f.col, f.end_line, f.end_col)
+    category = ("stmt" if isinstance(ast_node, ast.stmt)
+                else "expr" if isinstance(ast_node, ast.expr) else "any")
+    return _Target(f, rng, category, _PARENTHESIZED.get(type(ast_node)))
+
+
+def _overlaps(a: Range, b: Range) -> bool:
+    return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3]) or a == b
+
+
+def _disjoint_targets(findings: list[Finding], lines: list[str]) -> list[_Target]:
+    """The targets of one pass: in source order, skipping any that overlaps one already
+    taken (it is applied in a later pass, on the rewritten code)."""
+    targets = sorted((_target_for(f, lines) for f in findings),
+                     key=lambda t: (t.range[0], t.range[1], -t.range[2], -t.range[3]))
+    taken: list[_Target] = []
+    for t in targets:
+        if not any(_overlaps(t.range, u.range) for u in taken):
+            taken.append(t)
+    return taken
+
+
+def apply_fixes(source: str, findings: list[Finding]
+                ) -> tuple[str, list[Finding], list[tuple[Finding, str]]]:
+    """One pass: apply the fixes of ``findings`` whose ranges do not overlap. Returns the new
+    text, the findings fixed, and the findings whose fix could not be placed, with the
+    reason. Raises :class:`FixError` when a codemod fails."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    lines = source.splitlines(keepends=True)
+    targets = _disjoint_targets(findings, lines)
+    if not targets:
+        return source, [], []
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise FixError(f"libcst cannot parse this file ({exc.message})") from None
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    transformer = _FixTransformer(targets)
+    try:
+        new_module = wrapper.visit(transformer)
+    except FixError:
+        raise
+    except Exception as exc:  # a codemod bug must never corrupt the file
+        raise FixError(f"a fix failed ({type(exc).__name__}: {exc})") from None
+    done = [t.finding for t in transformer.applied]
+    skipped = transformer.skipped + [(t, "no syntax node spans exactly its range")
+                                     for t in targets if t.node is None]
+    skipped = [(t.finding, reason) for t, reason in skipped]
+    if not done:
+        return source, [], skipped
+    imports = [spec for t in transformer.applied for spec in t.finding.fix.imports]
+    if imports:
+        new_module = _add_imports(new_module, imports)
+    return new_module.code, done, skipped
+
+
+def _add_imports(module, imports):
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    context = CodemodContext()
+    for module_name, name, asname in imports:
+        AddImportsVisitor.add_needed_import(context, module_name, name, asname)
+    try:
+        return AddImportsVisitor(context).transform_module(module)
+    except Exception as exc:
+        raise FixError(f"adding the imports {imports} failed ({type(exc).__name__}: {exc})") \
+            from None
+
+
+_TRANSFORMER_CLASS = None
+
+
+def _FixTransformer(targets):  # noqa: N802 - the class is defined on first use: libcst is
+    global _TRANSFORMER_CLASS  # imported only when there is something to fix
+    if _TRANSFORMER_CLASS is None:
+        _TRANSFORMER_CLASS = _define_transformer()
+    return _TRANSFORMER_CLASS(targets)
+
+
+def _define_transformer():
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
+    wrappers = (cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.IndentedBlock,
+                cst.Module)
+    statements = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
+
+    def fits(node, category: str) -> bool:
+        if isinstance(node, wrappers):
+            return False
+        if category == "expr":
+            return isinstance(node, cst.BaseExpression)
+        if category == "stmt":
+            return isinstance(node, statements)
+        return True
+
+    class FixTransformer(cst.CSTTransformer):
+        METADATA_DEPENDENCIES = (PositionProvider,)
+
+        def __init__(self, targets: list[_Target]):
+            super().__init__()
+            self.targets = targets
+            self.by_range: dict[Range, list[_Target]] = {}
+            self.fuzzy = [t for t in targets if t.inner_type]
+            for t in targets:
+                if not t.inner_type:
+                    self.by_range.setdefault(t.range, []).append(t)
+            self.chosen: dict[int, _Target] = {}  # id(original node) -> target
+            self.applied: list[_Target] = []
+            self.skipped: list[tuple[_Target, str]] = []
+            #: id(original SimpleStatementLine) -> (original small statement, items)
+            self.splits: dict[int, tuple[object, list]] = {}
+            self.lines: list = []  # the SimpleStatementLines being visited
+
+        def on_visit(self, node) -> bool:
+            if isinstance(node, cst.SimpleStatementLine):
+                self.lines.append(node)
+            pos = self.get_metadata(PositionProvider, node, None)
+            if pos is None:
+                return True
+            rng = (pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+            # Pre-order: the first node seen with a range is the outermost one.
+            for t in self.by_range.get(rng, ()):
+                if t.node is None and fits(node, t.category):
+                    t.node = node
+                    self.chosen[id(node)] = t
+            for t in self.fuzzy:
+                if t.node is None and type(node).__name__ == t.inner_type \
+                        and _inside(rng, t.range):
+                    t.node = node
+                    self.chosen[id(node)] = t
+            return True
+
+        def on_leave(self, original_node, updated_node):
+            if isinstance(original_node, cst.SimpleStatementLine):
+                self.lines.pop()
+                split = self.splits.pop(id(original_node), None)
+                if split is not None:
+                    return split_line(updated_node, *split)
+            target = self.chosen.get(id(original_node))
+            if target is None:
+                return updated_node
+            replacement = target.finding.rule.fix(updated_node, target.finding)
+            if replacement is None:
+                raise FixError(f"the fix for {target.finding.code} (line "
+                               f"{target.finding.line}) returned nothing")
+            if isinstance(original_node, cst.BaseSmallStatement) and isinstance(
+                    replacement, (cst.FlattenSentinel, cst.BaseStatement)):
+                items = (list(replacement.nodes) if isinstance(replacement, cst.FlattenSentinel)
+                         else [replacement])
+                line = self.lines[-1] if self.lines else None
+                if line is not None and len(line.body) == 1:
+                    self.splits[id(line)] = (original_node, items)
+                    self.applied.append(target)
+                    return updated_node
+                if all(isinstance(i, cst.BaseSmallStatement) for i in items):
+                    self.applied.append(target)
+                    return cst.FlattenSentinel(items)
+                self.skipped.append((target, "whole statements cannot be inserted into a "
+                                             "line that holds several statements"))
+                return updated_node
+            self.applied.append(target)
+            return replacement
+
+    def split_line(line, original_small, items):
+        """One line per item, for a small statement alone on ``line`` (see ``Rule.fix``)."""
+        if not items:
+            return cst.RemovalSentinel.REMOVE
+
+        def is_original(item) -> bool:
+            if isinstance(item, cst.SimpleStatementLine) and len(item.body) == 1:
+                item = item.body[0]
+            return isinstance(item, cst.BaseSmallStatement) and item.deep_equals(original_small)
+
+        keeper = next((i for i, item in enumerate(items) if is_original(item)), 0)
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, cst.BaseSmallStatement):
+                new = line.with_changes(
+                    body=[item.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+                    leading_lines=line.leading_lines if i == 0 else (),
+                    trailing_whitespace=(line.trailing_whitespace if i == keeper
+                                         else cst.TrailingWhitespace()))
+            else:
+                new = item
+                if i == 0:
+                    new = new.with_changes(leading_lines=[*line.leading_lines,
+                                                          *new.leading_lines])
+                if i == keeper and isinstance(new, cst.SimpleStatementLine):
+                    new = new.with_changes(trailing_whitespace=line.trailing_whitespace)
+            out.append(new)
+        return cst.FlattenSentinel(out)
+
+    return FixTransformer
+
+
+def _inside(inner: Range, outer: Range) -> bool:
+    return (outer[0], outer[1]) <= (inner[0], inner[1]) and \
+        (inner[2], inner[3]) <= (outer[2], outer[3])
