@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from ..model import COLLECTIONS, FRAMES
 from ..model import vocabulary as V
 
 
@@ -16,8 +17,8 @@ from ..model import vocabulary as V
 def assignable(m, expr: ast.AST, stmt: ast.stmt) -> bool:
     """``expr = <new value>`` can be written in ``stmt``'s place without changing what
     ``expr`` refers to: a name bound in the statement's own scope (or declared ``global`` /
-    ``nonlocal`` there), a dotted attribute chain, or such a chain subscripted with a string
-    constant (``ddf["a"]``)."""
+    ``nonlocal`` there), a dotted attribute chain that is not an attribute of a Dask collection
+    (``self.frame``), or a column of a Dask DataFrame held in such a target (``ddf["a"]``)."""
     t = type(expr)
     if t is ast.Name:
         scope = stmt._dsk_scope
@@ -26,11 +27,12 @@ def assignable(m, expr: ast.AST, stmt: ast.stmt) -> bool:
         found, _ = m.lookup(expr.id, scope)
         return found is scope
     if t is ast.Attribute:
-        return _dotted_root(expr) is not None
+        # ``self.frame = ...``, never ``ddf.x = ...`` (an attribute of a collection).
+        return _dotted_root(expr) is not None and m.kind(expr.value) not in COLLECTIONS
     if t is ast.Subscript:
         key = expr.slice
         return type(key) is ast.Constant and isinstance(key.value, str) and \
-            _dotted_root(expr.value) is not None
+            m.kind(expr.value) in FRAMES and assignable(m, expr.value, stmt)
     return False
 
 
@@ -154,6 +156,19 @@ def assign(target, value):
     import libcst as cst
 
     return cst.Assign(targets=[cst.AssignTarget(target=target)], value=value)
+
+
+def has_comment(ws) -> bool:
+    """Whitespace (simple or parenthesized) that holds a comment."""
+    first = getattr(ws, "first_line", None)
+    if first is None:
+        return False
+    return first.comment is not None or any(e.comment is not None
+                                            for e in getattr(ws, "empty_lines", ()))
+
+
+def has_newline(ws) -> bool:
+    return getattr(ws, "first_line", None) is not None
 
 
 def strip_parentheses(node):

@@ -121,26 +121,30 @@ class BoolOnLazyObject(Rule):
 
     def _lazy_truth(self, expr, how: str) -> Finding | None:
         m = self.model
-        v = m.value(expr)
-        if v is None or v.kind not in _TRUTH_KINDS:
+        operands = None  # None: .compute() on the whole expression
+        if type(expr) is ast.Compare:
+            sides = [expr.left, *expr.comparators]
+            kinds = [m.kind(side) for side in sides]
+            lazy = [i for i, k in enumerate(kinds) if k in COLLECTIONS]
+            if not lazy:
+                return None
+            if len(expr.ops) == 1:
+                v = m.value(expr)
+                kind = v.kind if v is not None else None
+                if len(lazy) == 1:
+                    operands = lazy
+            else:
+                # ``0 < s < 1`` takes the truth of each comparison: compute each operand.
+                if any(type(op) in (ast.Is, ast.IsNot, ast.In, ast.NotIn) for op in expr.ops) \
+                        or any(kinds[i] not in _TRUTH_KINDS for i in lazy):
+                    return None
+                kind, operands = kinds[lazy[0]], lazy
+        else:
+            kind = m.kind(expr)
+        if kind not in _TRUTH_KINDS:
             return None
-        operands = self._operands(expr)
-        if type(expr) is ast.Compare and not operands:
-            return None
-        return self.report(expr, self._message(expr, v.kind, how),
+        return self.report(expr, self._message(expr, kind, how),
                            fix_data={"operands": operands})
-
-    def _operands(self, expr) -> list[int] | None:
-        """Which operands of a comparison get ``.compute()`` (0 is the left one); ``None``:
-        the whole expression."""
-        if type(expr) is not ast.Compare:
-            return None
-        m = self.model
-        sides = [expr.left, *expr.comparators]
-        lazy = [i for i, side in enumerate(sides) if m.kind(side) in COLLECTIONS]
-        if len(expr.ops) == 1 and len(lazy) == 2:
-            return None
-        return lazy
 
     @staticmethod
     def _message(expr, kind: K, how: str) -> str:
@@ -607,9 +611,13 @@ class ImpureFunctionDefaultPure(Rule):
     def check(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model
         func = call.func
-        if not call.args or any(kw.arg is None for kw in call.keywords):
+        if any(kw.arg is None for kw in call.keywords):
             return
         pure = E.keyword(call, "pure")
+        decorated = call._dsk_parent if getattr(call, "_dsk_field", None) == \
+            "decorator_list" else None
+        if not call.args and decorated is None:
+            return
         if type(func) is ast.Attribute and func.attr in ("submit", "map"):
             if pure is not None or E.keyword(call, "key") is not None:
                 return
@@ -624,7 +632,13 @@ class ImpureFunctionDefaultPure(Rule):
             default = "pure=True"
         else:
             return
-        why = self._impure(call.args[0])
+        if call.args:
+            why = self._impure(call.args[0])
+        elif isinstance(decorated, (ast.FunctionDef, ast.Lambda)):
+            why = self._impure_function(decorated)
+            api = f"@{_text(func)}(pure=True)"
+        else:
+            return
         if why is None:
             return
         yield self.report(
@@ -641,6 +655,10 @@ class ImpureFunctionDefaultPure(Rule):
         fn = m.function_of(expr)
         if fn is None or type(fn) is ast.AsyncFunctionDef:
             return None
+        return self._impure_function(fn)
+
+    def _impure_function(self, fn) -> str | None:
+        m = self.model
         params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs,
                                   fn.args.vararg, fn.args.kwarg) if a is not None}
         unseeded = None

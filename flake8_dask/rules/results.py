@@ -127,13 +127,27 @@ class DelayedOnResult(Rule):
     def fix(self, node, finding):
         import libcst as cst
 
-        inner = node.args[0].value
+        first = node.args[0]
+        inner = first.value
         if not isinstance(inner, cst.Call) or inner.lpar:
             return node
-        wrapped = node.with_changes(
-            args=[node.args[0].with_changes(value=inner.func)] + list(node.args[1:]),
-            lpar=[], rpar=[])
-        return inner.with_changes(func=wrapped, lpar=node.lpar, rpar=node.rpar)
+        wrapped = node.with_changes(args=[first.with_changes(value=inner.func), *node.args[1:]],
+                                    lpar=[], rpar=[])
+        before_args = inner.whitespace_before_args
+        # ``delayed(\n    f(\n        x,\n    )\n)``: keep ``delayed(f)`` on one line and the
+        # arguments' layout, unless that would drop a comment.
+        outer_ws, after_ws = node.whitespace_before_args, first.whitespace_after_arg
+        if len(node.args) == 1 and (E.has_newline(outer_ws) or E.has_newline(after_ws)) and \
+                not E.has_comment(after_ws) and (not E.has_comment(outer_ws) or (
+                    isinstance(before_args, cst.ParenthesizedWhitespace) and
+                    not E.has_comment(before_args) and not outer_ws.empty_lines)):
+            wrapped = wrapped.with_changes(
+                whitespace_before_args=cst.SimpleWhitespace(""),
+                args=[wrapped.args[0].with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))])
+            if E.has_comment(outer_ws):
+                before_args = before_args.with_changes(first_line=outer_ws.first_line)
+        return inner.with_changes(func=wrapped, lpar=node.lpar, rpar=node.rpar,
+                                  whitespace_before_args=before_args)
 
 
 class PersistResultDiscarded(Rule):
