@@ -414,3 +414,17 @@ EAGER_COMPUTING_FUNCTIONS = frozenset({
 })
 EAGER_COMPUTING_MODULES = ("numpy.linalg.", "numpy.fft.", "scipy.linalg.", "scipy.fft.",
                            "scipy.signal.", "scipy.ndimage.", "scipy.optimize.")
+
+#: Real attributes and methods of a Delayed object (others become lazy DelayedAttr values).
+DELAYED_PLAIN_ATTRIBUTES = frozenset({"key", "dask", "compute", "persist", "visualize"})
+DELAYED_PLAIN_METHODS = frozenset({"compute", "visualize"})
+
+#: Context managers (and ``pytest.raises(E, fn)``) under which code runs to see it fail or
+#: warn: a statement there exists for its exception, not its value.
+EXPECTED_FAILURE_CONTEXTS = frozenset({
+    "pytest.raises", "pytest.warns", "pytest.deprecated_call", "numpy.testing.assert_raises",
+    "numpy.testing.assert_warns", "contextlib.suppress", "warnings.catch_warnings",
+})
+#: ``unittest.TestCase`` methods used the same way (``with self.assertRaises(E):``).
+EXPECTED_FAILURE_METHODS = frozenset({"assertRaises", "assertRaisesRegex", "assertWarns",
+                                      "assertWarnsRegex"})

@@ -141,7 +141,7 @@ class BoolOnLazyObject(Rule):
                 kind, operands = kinds[lazy[0]], lazy
         else:
             kind = m.kind(expr)
-        if kind not in _TRUTH_KINDS:
+        if kind not in _TRUTH_KINDS or m.expects_failure(expr):
             return None
         return self.report(expr, self._message(expr, kind, how),
                            fix_data={"operands": operands})
@@ -171,7 +171,7 @@ class BoolOnLazyObject(Rule):
                 yield finding
         elif q in ("builtins.float", "builtins.int"):
             v = m.value(arg)
-            if v is not None and v.kind in _NUMBER_KINDS:
+            if v is not None and v.kind in _NUMBER_KINDS and not m.expects_failure(call):
                 name = q.partition(".")[2]
                 yield self.report(
                     arg,
@@ -205,7 +205,8 @@ class ComputeReturnsTuple(Rule):
 
     ## What it does
     Finds `name = dask.compute(<one argument>)` (a single name target, one non-starred
-    positional argument), unless the name is later indexed with `[0]` or `[-1]` or unpacked.
+    positional argument), unless the name is later used as a tuple: indexed with `[0]` or
+    `[-1]`, unpacked, iterated, or compared with another `dask.compute(...)` result.
 
     ## Why is this bad?
     `dask.compute(x)` returns `(value,)`, not `value` (verified: `dask.compute(d)` gave
@@ -234,8 +235,10 @@ class ComputeReturnsTuple(Rule):
     - https://github.com/dask/dask/issues/4420
     - https://github.com/dask/dask/pull/147
     - Not flagged: `a, b = dask.compute(a, b)`, `(x,) = dask.compute(x)`,
-      `res = dask.compute(*items)` (a tuple is expected), and a result later indexed with
-      `[0]` or unpacked.
+      `res = dask.compute(*items)` (a tuple is expected), and a result later used as a
+      tuple (indexed with `[0]`, unpacked, iterated, compared with `dask.compute(...)`).
+      Known limitation: a result that is only returned or passed on is reported, though
+      the caller may expect the tuple.
     """
 
     code = "DSK702"
@@ -254,7 +257,7 @@ class ComputeReturnsTuple(Rule):
             return
         if any(kw.arg is None for kw in call.keywords):
             return
-        if m.qualname(call.func) not in V.DASK_COMPUTE_FUNCTIONS:
+        if m.qualname(call.func) not in V.DASK_COMPUTE_FUNCTIONS or m.expects_failure(stmt):
             return
         name = stmt.targets[0]
         if self._used_as_tuple(name):
@@ -291,8 +294,13 @@ class ComputeReturnsTuple(Rule):
                         any(type(t) in (ast.Tuple, ast.List) for t in parent.targets):
                     return True
                 elif type(parent) in (ast.For, ast.AsyncFor, ast.comprehension) and \
-                        field_name == "iter" and type(parent.target) in (ast.Tuple, ast.List):
-                    return True
+                        field_name == "iter":
+                    return True  # iterating the tuple on purpose
+                elif type(parent) is ast.Compare and any(
+                        type(side) is ast.Call and
+                        m.qualname(side.func) in V.DASK_COMPUTE_FUNCTIONS
+                        for side in (parent.left, *parent.comparators)):
+                    return True  # compared with another dask.compute() tuple
         return False
 
     @staticmethod
@@ -363,7 +371,7 @@ class MapOverIterator(Rule):
         func = call.func
         if type(func) is not ast.Attribute or func.attr != "map" or len(call.args) < 2:
             return
-        if m.kind(func.value) != K.CLIENT:
+        if m.kind(func.value) != K.CLIENT or m.expects_failure(call):
             return
         for arg in call.args[1:]:
             if type(arg) is ast.Starred:

@@ -70,7 +70,7 @@ class DelayedOnResult(Rule):
         m = self.model
         if len(node.args) != 1 or type(node.args[0]) is not ast.Call:
             return
-        if m.qualname(node.func) not in V.DELAYED_FUNCTIONS:
+        if m.qualname(node.func) not in V.DELAYED_FUNCTIONS or m.expects_failure(node):
             return
         parent = node._dsk_parent
         if type(parent) is ast.Call and parent.func is node:
@@ -205,7 +205,7 @@ class PersistResultDiscarded(Rule):
     def check(self, stmt: ast.Expr) -> Iterator[Finding]:
         m = self.model
         call = stmt.value
-        if type(call) is not ast.Call:
+        if type(call) is not ast.Call or m.expects_failure(stmt):
             return
         func = call.func
         targets: list[ast.AST] | None = None
@@ -325,7 +325,8 @@ class DiscardedLazyResult(Rule):
     def check(self, stmt: ast.Expr) -> Iterator[Finding]:
         m = self.model
         call = stmt.value
-        if type(call) is not ast.Call or E.keyword(call, "inplace") is not None:
+        if type(call) is not ast.Call or E.keyword(call, "inplace") is not None or \
+                m.expects_failure(stmt):
             return
         func = call.func
         writer = self._lazy_writer(call)
@@ -451,7 +452,7 @@ class DiscardedFuture(Rule):
         func = call.func
         if func.attr not in ("submit", "map", "compute"):
             return
-        if m.kind(func.value) != K.CLIENT:
+        if m.kind(func.value) != K.CLIENT or m.expects_failure(stmt):
             return
         name, imports = E.import_for(m, "distributed.fire_and_forget", stmt)
         label = f"{dotted(func) or func.attr}()"
