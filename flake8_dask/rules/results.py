@@ -191,9 +191,11 @@ class PersistResultDiscarded(Rule):
     - https://docs.dask.org/en/stable/dataframe-best-practices.html#persist-intelligently
     - https://distributed.dask.org/en/stable/memory.html
     - https://github.com/pydata/xarray/issues/8901
-    - Not flagged: assigned persists, `x, y = dask.persist(x, y)`, and `wait(x.persist())`
-      (wasteful too, but rare). Known limitation: the last line of a notebook cell keeps its
-      value in `Out`, so a bare persist there is not lost; the rule cannot tell.
+    - Not flagged: assigned persists, `x, y = dask.persist(x, y)`, `wait(x.persist())`
+      (wasteful too, but rare), and statements inside `with pytest.raises(...)` and similar.
+    - Known limitations: a test helper that expects an exception (`with assert_raises_my_way():`)
+      is not recognised; the last line of a notebook cell keeps its value in `Out`, so a
+      bare persist there is not lost; xarray's `persist()` is not modelled.
     """
 
     code = "DSK304"
@@ -234,7 +236,8 @@ class PersistResultDiscarded(Rule):
         shape = "tuple" if label == "dask.persist()" else \
             "argument" if m.kind(getattr(func, "value", func)) == K.CLIENT else "receiver"
         if targets is None:
-            suggestion = "x = x.persist()"
+            suggestion = "a, b = dask.persist(a, b)" if shape == "tuple" else \
+                "x = client.persist(x)" if shape == "argument" else "x = x.persist()"
         else:
             names = ", ".join(_text(t, 30) for t in targets)
             if shape == "tuple" and len(targets) == 1:
@@ -311,9 +314,14 @@ class DiscardedLazyResult(Rule):
     ## References
     - https://docs.dask.org/en/stable/delayed-best-practices.html#don-t-rely-on-side-effects
     - Not flagged: writers with the default `compute=True`, `ddf.visualize()`,
-      `print(ddf.head())`, methods of pandas, NumPy and xarray objects, `persist()` (DSK304)
-      and calls with `inplace=` (DSK408). Known limitation: the last line of a notebook cell
-      is displayed, so a bare lazy expression there can be intended (for its repr).
+      `print(ddf.head())`, methods of pandas, NumPy and xarray objects, `persist()` (DSK304),
+      calls with `inplace=` (DSK408), and statements run for their exception (inside
+      `with pytest.raises(...)`, `self.assertRaises(...)`, `warnings.catch_warnings()`, or a
+      `try` with an `except`).
+    - Known limitations: test suites often build a graph only to check that building it
+      does not raise (`ddf.set_index("a")  # does not err`); those statements are reported
+      (assign the result to `_` to say so). The last line of a notebook cell is displayed,
+      so a bare lazy expression there can be meant for its repr.
     """
 
     code = "DSK305"
@@ -326,7 +334,7 @@ class DiscardedLazyResult(Rule):
         m = self.model
         call = stmt.value
         if type(call) is not ast.Call or E.keyword(call, "inplace") is not None or \
-                m.expects_failure(stmt):
+                m.expects_failure(stmt) or self._tried(stmt):
             return
         func = call.func
         writer = self._lazy_writer(call)
@@ -365,6 +373,13 @@ class DiscardedLazyResult(Rule):
             f"and never changes {receiver}; as a statement its result is thrown away and "
             f"nothing happens; {advice}",
             fixable=rebind, fix_target=stmt, fix_data={"action": "rebind"})
+
+    @staticmethod
+    def _tried(stmt: ast.stmt) -> bool:
+        """In the body of a ``try`` with handlers: building the graph may be the point."""
+        parent = stmt._dsk_parent
+        return type(parent) is ast.Try and getattr(stmt, "_dsk_field", None) == "body" and \
+            bool(parent.handlers)
 
     def _lazy_writer(self, call: ast.Call) -> str | None:
         m = self.model
