@@ -106,10 +106,11 @@ def method_call(node, method: str):
 
 
 def call_with(func_name: str, arg):
-    """``<func_name>(<arg>)``; the argument loses its own parentheses (``list(x for x in y)``)."""
+    """``<func_name>(<arg>)``; the argument loses its own parentheses (``list(x for x in y)``),
+    unless it is a tuple."""
     import libcst as cst
 
-    if getattr(arg, "lpar", None) and isinstance(arg, cst.GeneratorExp):
+    if getattr(arg, "lpar", None) and not isinstance(arg, cst.Tuple):
         arg = arg.with_changes(lpar=[], rpar=[])
     return cst.Call(func=cst.parse_expression(func_name), args=[cst.Arg(value=arg)])
 

@@ -107,9 +107,11 @@ class BoolOnLazyObject(Rule):
         """Every sub-expression whose truth ``expr`` takes (``whole``: ``expr`` itself too)."""
         t = type(expr)
         if t is ast.BoolOp:
-            values = expr.values if whole else expr.values[:-1]
-            for v in values:
+            # Every operand but the last is tested; the last is the value unless the whole
+            # is tested (it may still hold a ``not``).
+            for v in expr.values[:-1]:
                 yield from self._tested(v, whole=True)
+            yield from self._tested(expr.values[-1], whole)
             return
         if t is ast.UnaryOp and type(expr.op) is ast.Not:
             yield from self._tested(expr.operand, whole=True)

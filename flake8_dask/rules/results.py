@@ -128,9 +128,7 @@ class DelayedOnResult(Rule):
         import libcst as cst
 
         first = node.args[0]
-        inner = first.value
-        if not isinstance(inner, cst.Call) or inner.lpar:
-            return node
+        inner = E.strip_parentheses(first.value)
         wrapped = node.with_changes(args=[first.with_changes(value=inner.func), *node.args[1:]],
                                     lpar=[], rpar=[])
         before_args = inner.whitespace_before_args

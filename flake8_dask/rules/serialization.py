@@ -406,8 +406,8 @@ class LateBindingLoopClosure(Rule):
         if not isinstance(node, (cst.Lambda, cst.FunctionDef)):
             return node
         params = node.params
-        taken = {p.name.value for p in (*params.posonly_params, *params.params,
-                                         *params.kwonly_params)}
+        named = (*params.posonly_params, *params.params, *params.kwonly_params)
+        taken = {p.name.value for p in named}
         for extra in (params.star_arg, params.star_kwarg):
             if isinstance(extra, cst.Param):
                 taken.add(extra.name.value)
