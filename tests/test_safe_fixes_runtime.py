@@ -197,6 +197,11 @@ BOOL_CASES = [
             d = delayed(inc)(1)
             return d or 0
      """, DELAYED_BOOL, 2),
+    ("delayed-negated-operand", """
+        def run():
+            d = delayed(inc)(1)
+            return 0 or not d
+     """, DELAYED_BOOL, False),
     ("bag-item", """
         def run():
             bag = db.from_sequence([1, 2, 3], npartitions=2)
