@@ -20,6 +20,7 @@ from ..findings import Finding, Safety
 from ..options import Options
 from ..rules import Rule
 from .noqa import NoqaMap
+from .sourcefile import split_lines
 
 MAX_PASSES = 10
 
@@ -99,7 +100,7 @@ def fix_source(source: str, *, options: Options | None = None,
     applied: list[AppliedFix] = []
     unplaceable: set[tuple[str, str]] = set()  # fixes skipped once are not retried
     for pass_number in range(1, max_passes + 2):
-        lines = current.splitlines(keepends=True)
+        lines = split_lines(current)
         todo = [f for f in findings
                 if applicable(f, unsafe) and _identity(f, lines) not in unplaceable]
         if not todo:
@@ -135,7 +136,7 @@ def fix_source(source: str, *, options: Options | None = None,
             return result
         applied.extend(_applied(f) for f in done)
         if unplaceable:  # positions moved: identify skipped fixes by their new text
-            new_lines = new_source.splitlines(keepends=True)
+            new_lines = split_lines(new_source)
             unplaceable = {_identity(f, new_lines) for f in new_findings
                            if (f.code, _text_of(new_lines, _range(f))) in unplaceable}
         current, findings = new_source, new_findings
@@ -199,8 +200,8 @@ def _not_removed(done: list[Finding], old_source: str, old_findings: list[Findin
     """The fixed findings still reported after the fix. Findings move when code is added
     above them, so they are compared by (code, source text), as multisets: a fixed finding
     is gone when the new text has fewer such findings than the old one had left unfixed."""
-    old_lines = old_source.splitlines(keepends=True)
-    new_lines = new_source.splitlines(keepends=True)
+    old_lines = split_lines(old_source)
+    new_lines = split_lines(new_source)
     before = Counter(_identity(f, old_lines) for f in old_findings)
     fixed = Counter(_identity(f, old_lines) for f in done)
     after = Counter(_identity(f, new_lines) for f in new_findings)
@@ -272,7 +273,7 @@ def apply_fixes(source: str, findings: list[Finding]
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     targets = _disjoint_targets(findings, lines)
     if not targets:
         return source, [], []

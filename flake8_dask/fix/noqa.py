@@ -18,6 +18,8 @@ import io
 import re
 import tokenize
 
+from .sourcefile import split_lines
+
 #: flake8's ``NOQA_INLINE_REGEXP``.
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?",
                          re.IGNORECASE)
@@ -34,7 +36,7 @@ class NoqaMap:
     """Answers "is ``code`` silenced on ``line``?" for one source text."""
 
     def __init__(self, source: str):
-        self.lines = source.splitlines(keepends=True)
+        self.lines = split_lines(source)
         self.whole_file = file_is_silenced(self.lines)
         self._mapping: dict[int, str] | None = None
         # Cheap exit: most files have no noqa at all.

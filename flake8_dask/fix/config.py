@@ -1,0 +1,122 @@
+"""The fix command's configuration: flake8's own files, keys and path rules.
+
+flake8 reads the ``[flake8]`` section of the first of ``setup.cfg``, ``tox.ini``, ``.flake8``
+that has one, looking in the current directory and then upward (stopping at the home
+directory); ``--config PATH`` names the file, ``--isolated`` ignores every file. The keys are
+flake8's (``select``, ``extend-select``, ``ignore``, ``extend-ignore``, ``exclude``,
+``extend-exclude``, ``per-file-ignores``) and the plugin's ``dask-*`` options; ``-`` and
+``_`` are interchangeable in keys, as in flake8. Other keys (``max-line-length``...) belong
+to other plugins and are ignored.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from dataclasses import dataclass, field
+
+CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+#: flake8's VALID_CODE_PREFIX.
+VALID_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$", re.ASCII)
+_COMMA_SEPARATED = re.compile(r"[,\s]")
+
+#: Directories (and files) never walked into unless ``exclude`` replaces this list: flake8's
+#: default exclude, plus virtualenvs, build output and tool caches.
+DEFAULT_EXCLUDE = (
+    ".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg",
+    ".venv", "venv", ".direnv", "build", "dist", "node_modules", "site-packages",
+    "__pypackages__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
+    "_build", "buck-out",
+)
+
+
+class ConfigError(Exception):
+    """An unreadable or invalid configuration (exit status 2)."""
+
+
+def comma_separated(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [item.strip() for item in _COMMA_SEPARATED.split(value) if item.strip()]
+
+
+def normalize_path(path: str, parent: str) -> str:
+    """flake8's ``normalize_path``: a pattern with a separator (or ``.``) is made absolute
+    relative to ``parent``; a bare name (``build``, ``*.egg``) matches any base name."""
+    if path == "." or os.sep in path or (os.altsep and os.altsep in path):
+        path = os.path.abspath(os.path.join(parent, path))
+    return path.rstrip(os.sep + (os.altsep or ""))
+
+
+def find_config_file(start: str) -> str | None:
+    """flake8's ``_find_config_file``."""
+    home = os.path.expanduser("~")
+    path = os.path.abspath(start)
+    while True:
+        for candidate in CONFIG_FILES:
+            candidate_path = os.path.join(path, candidate)
+            if not os.path.isfile(candidate_path):
+                continue
+            parser = configparser.RawConfigParser()
+            try:
+                parser.read(candidate_path, encoding="UTF-8")
+            except (UnicodeDecodeError, configparser.Error):
+                continue  # flake8 ignores unparseable candidates too
+            if parser.has_section("flake8"):
+                return candidate_path
+        parent = os.path.dirname(path)
+        if parent == path or parent == os.path.abspath(home):  # flake8 never reads ~
+            return None
+        path = parent
+
+
+@dataclass
+class FileConfig:
+    """The ``[flake8]`` values, keys normalized to ``extend_ignore`` form."""
+
+    path: str | None = None
+    directory: str = field(default_factory=os.getcwd)
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def load_config(config: str | None = None, *, isolated: bool = False) -> FileConfig:
+    """Read the configuration flake8 would read. Raises :class:`ConfigError`."""
+    if isolated:
+        return FileConfig()
+    if config is None:
+        config = find_config_file(os.getcwd())
+        if config is None:
+            return FileConfig()
+    elif not os.path.isfile(config):
+        raise ConfigError(f"the specified config file does not exist: {config}")
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(config, encoding="UTF-8")
+    except (UnicodeDecodeError, configparser.Error) as exc:
+        raise ConfigError(f"cannot read {config}: {exc}") from None
+    values = {}
+    if parser.has_section("flake8"):
+        values = {key.replace("-", "_"): value for key, value in parser.items("flake8")}
+    return FileConfig(os.path.abspath(config), os.path.dirname(os.path.abspath(config)),
+                      values)
+
+
+def validate_codes(option: str, codes: list[str]) -> list[str]:
+    for code in codes:
+        if not VALID_CODE_PREFIX.match(code):
+            raise ConfigError(f"error code {code!r} supplied to {option!r} does not match "
+                              f"{VALID_CODE_PREFIX.pattern!r}")
+    return codes
+
+
+def parse_per_file_ignores(value: str | None) -> list[tuple[str, list[str]]]:
+    """``fixtures/*: E,W  tests/*.py: DSK1`` (flake8's files-to-codes mapping)."""
+    if not value or not value.strip():
+        return []
+    from flake8.utils import parse_files_to_codes_mapping  # flake8 is a dependency
+
+    try:
+        return parse_files_to_codes_mapping(value)
+    except ValueError as exc:
+        raise ConfigError(f"invalid per-file-ignores: {exc}") from None
