@@ -395,18 +395,18 @@ class MapOverIterator(Rule):
         if t is ast.Call:
             q = m.qualname(expr.func)
             if q in V.ITERATOR_FUNCTIONS or (q or "").startswith(V.ITERATOR_MODULES):
-                return f"{_text(expr.func, 30)}(...), an iterator"
+                return f"{_text(expr.func, 30)}(...) (an iterator)"
         v = m.value(expr)
         if v is not None and v.kind == K.RESOURCE and (
                 v.what.startswith(("a generator", "a file handle", "a temporary file"))):
-            return f"'{_text(expr, 30)}', {v.what}" if t is ast.Name else v.what
+            return f"'{_text(expr, 30)}' ({v.what})" if t is ast.Name else v.what
         if t is ast.Name and depth == 0:
             bindings = m.reaching_bindings(expr)
             if bindings and all(b.kind == "assign" and b.index is None and b.value is not None
                                 for b in bindings):
                 found = [self._iterator(b.value, depth + 1) for b in bindings]
                 if all(found):
-                    return f"'{expr.id}', {found[0].removesuffix(', an iterator')} (an iterator)"
+                    return f"'{expr.id}' ({found[0].removesuffix(' (an iterator)')}, an iterator)"
         return None
 
     def fix(self, node, finding):
