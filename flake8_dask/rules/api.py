@@ -621,6 +621,8 @@ class ImpureFunctionDefaultPure(Rule):
     def check(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model
         func = call.func
+        if not call.keywords and (not call.args or type(func) is not ast.Attribute):
+            return  # neither client.submit/map(f, ...) nor delayed(..., pure=True)
         if any(kw.arg is None for kw in call.keywords):
             return
         pure = E.keyword(call, "pure")
