@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from .findings import Finding
@@ -16,6 +17,8 @@ from .rules import ALL_RULES, Rule
 
 INTERNAL_ERROR = "DSK000"
 _IMPORTS_DISTRIBUTED = re.compile(r"^[ \t]*(?:from|import)[ \t]+distributed\b", re.M)
+#: The cell markers of a notebook exported as a script (``jupyter nbconvert --to script``).
+_NOTEBOOK_CELL = re.compile(r"^# In\[[ 0-9]*\]:[ \t]*$", re.M)
 
 
 def mentions_dask(source: str) -> bool:
@@ -29,6 +32,8 @@ def analyze(tree: ast.AST, source: str, options: Options | None = None,
     if not mentions_dask(source):
         return []
     options = options or Options()
+    if not options.notebook and _NOTEBOOK_CELL.search(source):
+        options = replace(options, notebook=True)
     try:
         findings = _run(tree, options, ALL_RULES if rules is None else rules)
         _to_character_columns(findings, source)

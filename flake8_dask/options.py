@@ -18,6 +18,12 @@ def _names(value) -> tuple[str, ...]:
     return tuple(s.strip() for s in items if s.strip())
 
 
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Options:
     client_names: tuple[str, ...] = ("client", "*_client")
@@ -25,6 +31,10 @@ class Options:
     tiny_task_count: int = 100_000
     tiny_chunk_elements: int = 10_000
     tiny_chunk_blocks: int = 100_000
+    report_partition_mutation: bool = False
+    #: Set by a front end that analyses a Jupyter notebook's cells (not a user option):
+    #: module-level code in a notebook never runs in a re-imported worker (DSK601).
+    notebook: bool = False
 
     @property
     def model(self) -> ModelOptions:
@@ -36,10 +46,17 @@ class Options:
         """Build from option values keyed by dest name (``dask_client_names``...)."""
         kwargs = {}
         for f in fields(cls):
+            if f.name not in OPTION_HELP:
+                continue
             raw = values.get(f"dask_{f.name}")
             if raw is None:
                 continue
-            kwargs[f.name] = _names(raw) if f.name == "client_names" else int(float(raw))
+            if f.name == "client_names":
+                kwargs[f.name] = _names(raw)
+            elif isinstance(f.default, bool):
+                kwargs[f.name] = _flag(raw)
+            else:
+                kwargs[f.name] = int(float(raw))
         return cls(**kwargs)
 
 
@@ -56,4 +73,7 @@ OPTION_HELP = {
                            "Default: 10000",
     "tiny_chunk_blocks": "DSK501: tiny blocks are reported when the array has more blocks "
                          "than this. Default: 100000",
+    "report_partition_mutation": "DSK207: also report in-place changes of the partition, "
+                                 "block or element a per-chunk function (map_partitions, "
+                                 "map_blocks, apply, ...) receives. Default: false",
 }

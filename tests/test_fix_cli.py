@@ -79,8 +79,8 @@ def test_end_to_end_directory(tmp_path):
     for name, (before, after) in FILES.items():
         path = tmp_path / "src" / name
         assert path.read_bytes() == (after if after is not None else before), name
-        assert stat.S_IMODE(path.stat().st_mode) == (0o444 if name == "read_only.py"
-                                                      else 0o750), name
+        mode = 0o444 if name == "read_only.py" else 0o750
+        assert stat.S_IMODE(path.stat().st_mode) == mode, name
     for skipped in (".git", "build", "venv"):
         assert (tmp_path / "src" / skipped / "x.py").read_text() == FIXABLE
     assert (tmp_path / "src" / "zz_link.py").is_symlink()

@@ -11,6 +11,7 @@ returned with an error. Nothing here knows about files, notebooks or individual 
 from __future__ import annotations
 
 import ast
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -81,8 +82,16 @@ class FixError(Exception):
 def findings_for(source: str, tree: ast.AST | None = None, options: Options | None = None,
                  rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
     if tree is None:
-        tree = ast.parse(source)
+        tree = parse_quietly(source)
     return analyze(tree, source, options, rules)
+
+
+def parse_quietly(source: str) -> ast.AST:
+    """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
+    not ours to report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
 
 
 def fix_source(source: str, *, options: Options | None = None,
@@ -135,10 +144,6 @@ def fix_source(source: str, *, options: Options | None = None,
                             + " did not remove the finding; nothing was changed")
             return result
         applied.extend(_applied(f) for f in done)
-        if unplaceable:  # positions moved: identify skipped fixes by their new text
-            new_lines = split_lines(new_source)
-            unplaceable = {_identity(f, new_lines) for f in new_findings
-                           if (f.code, _text_of(new_lines, _range(f))) in unplaceable}
         current, findings = new_source, new_findings
         result.passes = pass_number
     result.source = current
@@ -151,15 +156,17 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
     """Parse the fixed text, and compile it too (``yield``/``return`` outside a function
     parse but do not compile), unless the text before the fix did not compile either (a
     notebook cell may ``await`` at top level)."""
-    tree = ast.parse(new_source)
-    try:
-        compile(tree, "<fixed>", "exec", dont_inherit=True)
-    except SyntaxError:
+    tree = parse_quietly(new_source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            compile(old_source, "<original>", "exec", dont_inherit=True)
+            compile(tree, "<fixed>", "exec", dont_inherit=True)
         except SyntaxError:
-            return tree
-        raise
+            try:
+                compile(old_source, "<original>", "exec", dont_inherit=True)
+            except SyntaxError:
+                return tree
+            raise
     return tree
 
 

@@ -23,7 +23,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import re
@@ -33,7 +32,7 @@ from typing import Sequence
 
 from ..options import Options
 from ..rules import Rule
-from .engine import FixResult, fix_source
+from .engine import FixResult, fix_source, parse_quietly
 from .sourcefile import split_lines
 
 #: Cell magics whose body is Python.
@@ -369,7 +368,7 @@ def fix_notebook(text: str, *, options: Options | None = None,
         if masked is None or not masked.text.strip():
             continue
         try:
-            ast.parse(masked.text)
+            parse_quietly(masked.text)
         except SyntaxError as exc:
             result.messages.append(f"cell {cell.index + 1}: syntax error at line "
                                    f"{exc.lineno}: {exc.msg}; cell skipped")
@@ -386,7 +385,11 @@ def fix_notebook(text: str, *, options: Options | None = None,
             chunks.append(f"{marker} {k}\n")
         chunks.append(masked.text + ("\n" if added else ""))
     combined = "".join(chunks)
-    fixed = fix_source(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
+    try:
+        fixed = fix_source(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
+    except (SyntaxError, ValueError) as exc:  # cells that parse alone but not together
+        result.error = f"the code cells do not parse together ({exc}); notebook not checked"
+        return result
     result.fix = fixed
     if fixed.error:
         result.error = fixed.error

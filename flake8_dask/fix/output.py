@@ -195,6 +195,7 @@ def explain(rule: type[Rule]) -> str:
         fix = "An unsafe fix is available (applied with `--unsafe-fixes`)."
     else:
         fix = "A fix is suggested, never applied."
-    default = "" if rule.default_enabled else "\n\nOff by default: enable it with `--extend-select`."
+    default = ("" if rule.default_enabled
+               else "\n\nOff by default: enable it with `--extend-select`.")
     return (f"# {rule.name} ({rule.code})\n\n{fix}{default}\n\n"
             f"{inspect.cleandoc(rule.__doc__ or '')}\n")

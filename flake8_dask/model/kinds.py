@@ -37,7 +37,9 @@ class Value:
     """A fact about one value.
 
     ``what`` is the phrase messages use ("a file handle from open()"); ``origin`` says how a
-    Client was obtained ("get_client()", "worker_client()") or which Client a Future came from;
+    Client was obtained ("get_client()", "worker_client()") or which Client a Future came from,
+    and for a GROUPBY (and what is selected from it) or a LARGE object, the ``ast.Call`` that
+    made it (``ddf.groupby(...)``/``ddf.rolling(...)``; the loader, such as ``pd.read_csv(...)``);
     ``node`` is where the value was made; ``element`` describes the elements of a container.
     """
 

@@ -93,21 +93,43 @@ class ScopeBuilder:
         self.module_scope = module
         tree._dsk_parent = None
         tree._dsk_scope = module
-        stack: list[tuple[ast.AST, Scope]] = []
+        stack: list = []
         self._push_children(tree, module, stack)
         wanted = self.wanted
         collected = self.collected
         handlers = self._HANDLERS
+        child_fields = _CHILD_FIELDS
+        pop = stack.pop
+        push = stack.append
+        # The hot loop: the common case (a node with no handler) is inlined.
         while stack:
-            node, scope = stack.pop()
+            node, scope = pop()
             t = type(node)
             if t in wanted:
                 collected[t].append(node)
             handler = handlers.get(t)
-            if handler is None:
-                self._push_children(node, scope, stack)
-            else:
+            if handler is not None:
                 handler(self, node, scope, stack)
+                continue
+            fields = child_fields.get(t)
+            if fields is None:
+                fields = _child_fields(t)
+            for field in fields:
+                value = getattr(node, field, None)
+                if value is None:
+                    continue
+                if value.__class__ is list:
+                    for item in value:
+                        if item is not None and not isinstance(item, str):
+                            item._dsk_parent = node
+                            item._dsk_scope = scope
+                            item._dsk_field = field
+                            push((item, scope))
+                elif isinstance(value, ast.AST):
+                    value._dsk_parent = node
+                    value._dsk_scope = scope
+                    value._dsk_field = field
+                    push((value, scope))
         # The walk pops children in reverse; rules expect source order.
         for nodes in collected.values():
             nodes.reverse()
@@ -121,7 +143,10 @@ class ScopeBuilder:
 
     @staticmethod
     def _push_children(node: ast.AST, scope: Scope, stack: list) -> None:
-        for field in node._fields:
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _child_fields(type(node))
+        for field in fields:
             value = getattr(node, field, None)
             if value is None:
                 continue
@@ -384,6 +409,26 @@ class ScopeBuilder:
     for _name in ("MatchAs", "MatchStar", "MatchMapping"):
         if hasattr(ast, _name):
             _HANDLERS[getattr(ast, _name)] = _on_match_capture
+
+
+#: Fields that never hold child nodes worth visiting: expression contexts and operators are
+#: shared singletons in CPython's ast, and the rest are plain strings, numbers or flags.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "n", "s",
+                          "kind", "type_comment", "conversion", "is_async", "simple", "tag"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(t: type) -> tuple[str, ...]:
+    fields = tuple(f for f in t._fields if f not in _LEAF_FIELDS)
+    if t is ast.Constant:
+        fields = ()
+    elif t in (ast.Global, ast.Nonlocal):
+        fields = ()  # lists of strings
+    elif t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias,
+               ast.ExceptHandler):
+        fields = tuple(f for f in fields if f not in ("name", "asname"))
+    _CHILD_FIELDS[t] = fields
+    return fields
 
 
 def is_main_guard_test(test: ast.AST) -> bool:

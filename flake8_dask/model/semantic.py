@@ -55,6 +55,8 @@ class SemanticModel:
         self._binding_values: dict[int, object] = {}
         self._qualnames: dict[int, object] = {}
         self._tasks: dict[ast.AST, list[TaskSite]] | None = None
+        #: How many times a value still being computed was read (a cycle through bindings).
+        self._cycle_hits = 0
         self.imports_distributed = False
 
     # ------------------------------------------------------------------ construction
@@ -162,6 +164,13 @@ class SemanticModel:
     def at_module_level(self, node: ast.AST) -> bool:
         """True when ``node`` runs when the module is imported (not in a def or class)."""
         return node._dsk_scope is self.module_scope
+
+    def runs_at_import(self, node: ast.AST) -> bool:
+        """Like :meth:`at_module_level`, and also inside a comprehension at module level."""
+        scope = node._dsk_scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        return scope is self.module_scope
 
     # ------------------------------------------------------------------ names
     def lookup(self, name: str, scope: Scope) -> tuple[Scope | None, list[Binding]]:
@@ -349,6 +358,15 @@ class SemanticModel:
             self._class_scope_cache = cache
         return cache
 
+    def inner_scope(self, node: ast.AST) -> Scope | None:
+        """The scope a def, lambda, class or comprehension opens (its parameters, its
+        ``global``/``nonlocal`` declarations, a method's ``self_name``)."""
+        cache = getattr(self, "_inner_scope_cache", None)
+        if cache is None:
+            cache = {id(s.node): s for s in self._builder.scopes}
+            self._inner_scope_cache = cache
+        return cache.get(id(node))
+
     def method_of(self, node: ast.Attribute) -> ast.AST | None:
         cls = self.class_of_instance(node.value)
         if cls is None:
@@ -384,11 +402,33 @@ class SemanticModel:
         key = id(node)
         cached = self._values.get(key, _MISSING)
         if cached is not _MISSING:
-            return cached if type(cached) is Value else None
-        self._values[key] = _IN_PROGRESS  # a cycle reads as "no information"
+            if cached is _IN_PROGRESS:
+                self._cycle_hits += 1  # a cycle reads as "no information"
+                return None
+            return cached
+        self._values[key] = _IN_PROGRESS
+        hits = self._cycle_hits
         handler = _VALUE_HANDLERS.get(type(node))
         result = handler(self, node) if handler is not None else None
-        self._values[key] = result
+        if result is None and self._cycle_hits != hits:
+            # Unknown only because a value still being computed was read: do not remember
+            # it, or the answer would depend on which expression a rule asked about first.
+            del self._values[key]
+        else:
+            self._values[key] = result
+        return result
+
+    def array_layout(self, node: ast.AST):
+        """The literal shape and chunks of a Dask array expression (an
+        :class:`~.arrays.ArrayLayout`), or None when the code does not spell them out."""
+        cache = self.__dict__.setdefault("_layouts", {})
+        key = id(node)
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a cycle reads as unknown
+        from .arrays import array_layout
+
+        cache[key] = result = array_layout(self, node)
         return result
 
     def kind(self, node: ast.AST) -> K | None:
@@ -399,13 +439,52 @@ class SemanticModel:
         v = self.value(node)
         return v is not None and v.kind in COLLECTIONS
 
+    def reduced(self, expr: ast.AST, _depth: int = 0) -> bool:
+        """``expr`` derives from a collection through a reduction (``ddf.groupby(k).x.sum()``,
+        ``x.mean(axis=0)``, ``ddf.describe()``, ``da.max(x)``), following single
+        assignments: its result is smaller than its input, usually small."""
+        if _depth > 12:
+            return False
+        t = type(expr)
+        if t is ast.Name:
+            bindings = self.reaching_bindings(expr)
+            if len(bindings) != 1:
+                return False
+            b = bindings[0]
+            if b.kind != "assign" or b.index is not None or b.value is None:
+                return False
+            return self.reduced(b.value, _depth + 1)
+        if t is ast.Call:
+            func = expr.func
+            q = self.qualname(func)
+            if q is None:
+                # a method: ``x.sum()``, ``ddf.x.describe()``, or one after a reduction
+                return type(func) is ast.Attribute and (
+                    func.attr in V.REDUCTION_METHODS or self.reduced(func.value, _depth + 1))
+            # a function: ``da.sum(x)``, ``np.max(x)`` (not ``sum([x, y])``, elementwise)
+            return not q.startswith("builtins.") and \
+                q.rpartition(".")[2] in V.REDUCTION_METHODS
+        if t in (ast.Attribute, ast.Subscript):
+            return self.reduced(expr.value, _depth + 1)
+        if t is ast.BinOp:
+            sides = [s for s in (expr.left, expr.right) if self.is_collection(s)]
+            return bool(sides) and all(self.reduced(s, _depth + 1) for s in sides)
+        if t is ast.UnaryOp:
+            return self.reduced(expr.operand, _depth + 1)
+        return False
+
     def binding_value(self, b: Binding) -> Value | None | object:
         key = id(b)
         cached = self._binding_values.get(key, _MISSING)
         if cached is not _MISSING:
+            if cached is _IN_PROGRESS:
+                self._cycle_hits += 1
             return cached
         self._binding_values[key] = _IN_PROGRESS
+        hits = self._cycle_hits
         result = self._binding_value(b)
+        if result is None and self._cycle_hits != hits:
+            result = _IN_PROGRESS  # unknown only through a cycle: skipped, like one
         if result is _IN_PROGRESS:
             # Part of a cycle still being evaluated: no information yet, and not cached.
             del self._binding_values[key]
@@ -416,6 +495,7 @@ class SemanticModel:
     def _binding_value(self, b: Binding) -> Value | None:
         kind = b.kind
         if b.value is not None and self._values.get(id(b.value)) is _IN_PROGRESS:
+            self._cycle_hits += 1
             return _IN_PROGRESS
         if kind == "assign" or kind == "named":
             if b.value is None:
@@ -546,7 +626,7 @@ class SemanticModel:
         ``dask.persist``. Implicit: ``np.asarray``/``np.array``/``float``/``int``/``bool``/
         ``len``/``list`` of a known collection.
         """
-        if type(node) is not ast.Call:
+        if type(node) is not ast.Call or call_name(node) not in _COMPUTE_NAMES:
             return None
         func = node.func
         if type(func) is ast.Attribute and func.attr in ("compute", "persist"):
@@ -676,8 +756,23 @@ def _element(v: Value | None, index) -> Value | None:
     return None
 
 
+def call_name(call: ast.Call) -> str | None:
+    """The last name of a call's callee (``b`` for ``a.b(...)``, ``f`` for ``f(...)``): a cheap
+    key for rules to skip calls that cannot match before resolving anything."""
+    func = call.func
+    t = type(func)
+    if t is ast.Attribute:
+        return func.attr
+    if t is ast.Name:
+        return func.id
+    return None
+
+
 _IMPLICIT_COMPUTE = frozenset({"numpy.asarray", "numpy.array", "builtins.float", "builtins.int",
                                "builtins.bool", "builtins.len", "builtins.list"})
+
+_COMPUTE_NAMES = frozenset({"compute", "persist", "asarray", "array", "float", "int", "bool",
+                            "len", "list"})
 
 _ANNOTATION_KINDS = {
     "distributed.Client": K.CLIENT,
@@ -769,14 +864,14 @@ def _value_of_qualified_call(m: SemanticModel, node: ast.Call, q: str) -> Value 
         return _v(K.RESOURCE, node, what)
     what = V.LARGE_OBJECT_LOADERS.get(q)
     if what is not None:
-        return _v(K.LARGE, node, what)
+        return _v(K.LARGE, node, what, origin=node)
     if q in V.SIZED_ARRAY_CONSTRUCTORS:
         shape = node.args[0] if node.args else _keyword(node, "shape") or _keyword(node, "size")
         if shape is None and len(node.args) > 0:
             shape = node.args[-1]
         size = _literal_shape_size(shape) if shape is not None else None
         if size is not None and size > m.options.large_array_elements:
-            return _v(K.LARGE, node, f"a NumPy array of {size:,} elements")
+            return _v(K.LARGE, node, f"a NumPy array of {size:,} elements", origin=node)
         return None
     if q in V.DASK_PERSIST_FUNCTIONS:
         return _v(K.CONTAINER, node, "a tuple", origin=tuple(m.value(a) for a in node.args))
@@ -785,7 +880,8 @@ def _value_of_qualified_call(m: SemanticModel, node: ast.Call, q: str) -> Value 
         for a in node.args:
             av = m.value(a)
             items.append(_v(K.LARGE, a, "the computed result of a Dask collection")
-                         if av is not None and av.kind in PARTITIONED else None)
+                         if av is not None and av.kind in PARTITIONED and not m.reduced(a)
+                         else None)
         return _v(K.CONTAINER, node, "a tuple", origin=tuple(items))
     if node.args and (q in ("builtins.abs", "builtins.round") or (
             q.startswith("numpy.") and q not in _IMPLICIT_COMPUTE
@@ -829,11 +925,12 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             else None
     if kind in FRAMES:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask collection")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask collection")
         if meth in V.FRAME_REDUCTIONS:
             return _v(K.SCALAR, node)
         if meth in ("groupby", "rolling", "resample", "expanding", "ewm"):
-            return _v(K.GROUPBY, node)
+            return _v(K.GROUPBY, node, origin=node)
         if meth == "to_delayed":
             return _v(K.CONTAINER, node, "a list of Delayed", element=_v(K.DELAYED, node))
         if meth in ("to_dask_array", "to_records"):
@@ -852,7 +949,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         return None
     if kind == K.ARRAY:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask array")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask array")
         if meth in V.ARRAY_METHODS_RETURNING_ARRAY:
             return _v(K.ARRAY, node)
         if meth == "to_delayed":
@@ -862,11 +960,12 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
         return None
     if kind == K.BAG:
         if meth == "compute":
-            return _v(K.LARGE, node, "the computed result of a Dask bag")
+            return None if m.reduced(func.value) else \
+                _v(K.LARGE, node, "the computed result of a Dask bag")
         if meth in V.BAG_METHODS_RETURNING_BAG:
             return _v(K.BAG, node)
         if meth in V.BAG_REDUCTIONS:
-            return _v(K.SCALAR, node)
+            return _v(K.SCALAR, node, origin="bag")  # computes on Bag's default scheduler
         if meth == "to_dataframe":
             return _v(K.DATAFRAME, node)
         if meth == "to_delayed":
@@ -879,13 +978,17 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             return None
         return _v(K.DELAYED, node)
     if kind == K.GROUPBY:
+        if recv.what == "an accessor":  # ``s.str.lower()``, ``s.dt.strftime(...)``
+            return _v(K.FRAME if meth in V.ACCESSOR_METHODS_RETURNING_FRAME else K.SERIES,
+                      node)
         if meth in ("get_group", "apply", "transform", "agg", "aggregate", "first", "last",
                     "head", "tail", "cumsum", "cumcount", "shift", "size", "nunique",
                     "value_counts") or meth in V.FRAME_REDUCTIONS:
             return _v(K.FRAME, node)
         return None
     if kind == K.LARGE:
-        return _v(K.LARGE, node, recv.what) if meth in V.LARGE_PRESERVING_METHODS else None
+        return _v(K.LARGE, node, recv.what, origin=recv.origin) \
+            if meth in V.LARGE_PRESERVING_METHODS else None
     if kind == K.RESOURCE:
         if meth in V.RESOURCE_METHODS:
             return _v(K.RESOURCE, node, f"a connection from {recv.what}")
@@ -939,10 +1042,11 @@ def _value_attribute(m: SemanticModel, node: ast.Attribute) -> Value | None:
         return _v(K.DELAYED, node)
     if kind == K.LARGE:
         if attr in ("values", "T", "loc", "iloc"):
-            return _v(K.LARGE, node, recv.what)
+            return _v(K.LARGE, node, recv.what, origin=recv.origin)
         return None
     if kind == K.GROUPBY:
-        return _v(K.GROUPBY, node) if recv.what != "an accessor" else None
+        return _v(K.GROUPBY, node, origin=recv.origin) if recv.what != "an accessor" \
+            else None
     return None
 
 
@@ -962,7 +1066,9 @@ def _value_subscript(m: SemanticModel, node: ast.Subscript) -> Value | None:
         if type(key) is ast.List:
             return _v(K.DATAFRAME, node)
         return _v(K.FRAME, node)
-    if kind in (K.ARRAY, K.DELAYED, K.GROUPBY):
+    if kind == K.GROUPBY:
+        return _v(kind, node, recv.what, origin=recv.origin)
+    if kind in (K.ARRAY, K.DELAYED):
         return _v(kind, node)
     if kind == K.CONTAINER:
         if isinstance(recv.origin, tuple):
@@ -971,7 +1077,7 @@ def _value_subscript(m: SemanticModel, node: ast.Subscript) -> Value | None:
             return None
         return recv.element if type(key) is not ast.Slice else recv
     if kind == K.LARGE:
-        return _v(K.LARGE, node, recv.what)
+        return _v(K.LARGE, node, recv.what, origin=recv.origin)
     return None
 
 

@@ -61,15 +61,30 @@ def _split(call: ast.Call, positions, keywords, control) -> tuple[tuple, tuple]:
     return tuple(functions), tuple(data)
 
 
+#: Last names of module-level entry points (``dd.map_partitions``, ``delayed``, ...).
+_MODULE_FUNCTION_NAMES = frozenset(
+    q.rpartition(".")[2] for q in (*V.DELAYED_FUNCTIONS, *V.MODULE_TASK_FUNCTIONS,
+                                   *V.MODULE_REDUCTIONS))
+
+
 def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
     func = call.func
     t = type(func)
-    if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES:
-        meth = func.attr
-        recv = m.value(func.value)
-        kind = recv.kind if recv is not None else None
-        if kind is None:
+    if t is ast.Attribute and func.attr not in _ALL_METHOD_NAMES and \
+            func.attr not in _MODULE_FUNCTION_NAMES:
+        return None  # cheap exit: no entry point ends with this name
+    if t is ast.Name and func.id not in _MODULE_FUNCTION_NAMES:
+        # Only a local def (``@delayed``) or an assigned ``delayed(f)`` can still match.
+        _, bindings = m.lookup(func.id, func._dsk_scope)
+        if not bindings or all(b.kind == "import" for b in bindings):
             return None
+    recv = m.value(func.value) if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES \
+        else None
+    if recv is not None:
+        # A method of a known receiver; ``da.map_blocks(f, x)`` (a module function with a
+        # method's name) has no receiver value and is resolved by its qualified name below.
+        meth = func.attr
+        kind = recv.kind
         if kind == K.CLIENT:
             api = dotted(func) or f"client.{meth}"
             if meth == "scatter":
@@ -149,7 +164,43 @@ def find_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
             fn = m.function_of(expr)
             if fn is not None:
                 yield TaskSite(fn, ep.api, call.lineno, ep.lazy, ep.per_chunk, call)
+            elif type(expr) is ast.Name:
+                for fn, helper_call, helper in _through_parameter(m, expr):
+                    yield TaskSite(fn, f"{ep.api} in {helper.name}()", helper_call.lineno,
+                                   ep.lazy, ep.per_chunk, helper_call)
     for fn in m.functions:
         dec = m.is_delayed_decorated(fn)
         if dec is not None:
             yield TaskSite(fn, "@delayed", dec.lineno, True, False, dec)
+
+
+def _through_parameter(m: SemanticModel, name: ast.Name):
+    """One level into same-module helpers: ``def run(client, fn): client.submit(fn)`` called
+    as ``run(client, work)`` makes ``work`` a task function."""
+    scope, bindings = m.lookup(name.id, name._dsk_scope)
+    if len(bindings) != 1 or bindings[0].kind != "param" or scope is None:
+        return
+    helper = scope.node
+    if type(helper) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return
+    args = helper.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    param = bindings[0].node.arg
+    is_method = scope.self_name is not None
+    for call in m.calls:
+        if type(call.func) not in (ast.Name, ast.Attribute) or \
+                m.function_of(call.func) is not helper:
+            continue
+        expr = None
+        for kw in call.keywords:
+            if kw.arg == param:
+                expr = kw.value
+        if expr is None and param in positional:
+            index = positional.index(param) - (1 if is_method and
+                                               type(call.func) is ast.Attribute else 0)
+            if 0 <= index < len(call.args) and not any(
+                    type(a) is ast.Starred for a in call.args[:index + 1]):
+                expr = call.args[index]
+        fn = m.function_of(expr) if expr is not None else None
+        if fn is not None:
+            yield fn, call, helper

@@ -48,15 +48,25 @@ _EXACT_ALIASES = {
 }
 
 
+_CANONICAL_CACHE: dict[str, str] = {}
+
+
 def canonical(qualname: str) -> str:
     """Return the canonical spelling of a resolved qualified name."""
-    q = _EXACT_ALIASES.get(qualname)
-    if q is not None:
-        return q
-    for prefix, replacement in _PREFIX_ALIASES:
-        if qualname.startswith(prefix):
-            return replacement + qualname[len(prefix):]
-    return qualname
+    cached = _CANONICAL_CACHE.get(qualname)
+    if cached is not None:
+        return cached
+    result = _EXACT_ALIASES.get(qualname)
+    if result is None:
+        result = qualname
+        if qualname.startswith(("dask", "distributed")):
+            for prefix, replacement in _PREFIX_ALIASES:
+                if qualname.startswith(prefix):
+                    result = replacement + qualname[len(prefix):]
+                    break
+    if len(_CANONICAL_CACHE) < 100_000:
+        _CANONICAL_CACHE[qualname] = result
+    return result
 
 
 #: Top-level modules whose import makes a file worth analysing (the prefilter's regex).
@@ -77,6 +87,8 @@ IN_TASK_CLIENT_ORIGINS = frozenset({"get_client()", "default_client()", "Client.
                                    "Client(address)"})
 
 CLUSTER_FACTORIES = frozenset({"distributed.LocalCluster"})
+#: Constructors that start or connect a Client (not the getters of the current one).
+CLIENT_CONSTRUCTORS = frozenset({"distributed.Client"})
 
 DASK_DATAFRAME_FUNCTIONS_RETURNING = {
     # reading and construction
@@ -89,6 +101,10 @@ DASK_DATAFRAME_FUNCTIONS_RETURNING = {
     )},
     "dask.dataframe.to_datetime": K.SERIES,
     "dask.dataframe.to_numeric": K.SERIES,
+    # dask-geopandas: its GeoDataFrame is a Dask DataFrame
+    **{f"dask_geopandas.{n}": K.DATAFRAME for n in (
+        "from_geopandas", "from_dask_dataframe", "read_file", "read_parquet", "read_feather",
+    )},
 }
 
 DASK_ARRAY_CREATORS = frozenset({
@@ -100,6 +116,7 @@ DASK_ARRAY_CREATORS = frozenset({
     "fromfunction", "from_dask_dataframe", "reshape", "transpose", "squeeze", "rechunk",
     "random.random", "random.normal", "random.uniform", "random.randint", "random.poisson",
     "random.standard_normal", "random.RandomState", "random.default_rng", "coarsen", "overlap",
+    "random.random_sample", "random.binomial", "random.exponential", "random.lognormal",
     "sum", "mean", "std", "var", "min", "max", "nansum", "nanmean", "nanmax", "nanmin", "abs",
     "sqrt", "exp", "log", "clip", "round", "isnan", "histogram", "bincount", "unique",
     "cumsum", "cumprod", "diff", "roll", "flip", "hstack", "vstack", "dstack", "take",
@@ -125,6 +142,18 @@ CLIENT_METHODS_RETURNING = {
     "compute": K.FUTURE,
 }
 
+#: Methods that reduce a collection to something smaller than its input (a Scalar, an
+#: aggregate per group, the top k, a summary): a collection derived through one of them is
+#: "reduced" (DSK307 leaves it alone).
+REDUCTION_METHODS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "any", "all", "std", "var", "prod",
+    "median", "sem", "skew", "kurtosis", "idxmax", "idxmin", "size", "nunique_approx",
+    "quantile", "mode", "memory_usage", "argmax", "argmin", "nansum", "nanmean", "nanmax",
+    "nanmin", "nanstd", "nanvar", "nanprod", "trace", "agg", "aggregate", "describe",
+    "value_counts", "unique", "nlargest", "nsmallest", "topk", "argtopk", "corr", "cov",
+    "fold", "foldby", "reduction", "frequencies", "distinct", "first", "last", "head",
+    "tail", "percentile", "histogram", "bincount",
+})
 #: DataFrame/Series reductions: they return a (lazy) Scalar, or a small Series for frames.
 FRAME_REDUCTIONS = frozenset({
     "sum", "mean", "max", "min", "count", "nunique", "any", "all", "std", "var", "prod",
@@ -151,6 +180,12 @@ FRAME_METHODS_RETURNING_FRAME = frozenset({
     "reindex", "describe", "corr", "cov", "add", "sub", "mul", "div", "truediv", "floordiv",
     "mod", "pow", "radd", "rsub", "rmul", "rdiv", "lt", "gt", "le", "ge", "eq", "ne",
     "round", "clear_divisions", "transform", "agg", "aggregate", "first", "last",
+})
+#: Methods of the ``.str``/``.dt``/``.cat`` accessors that may return a DataFrame (the others
+#: return a Series).
+ACCESSOR_METHODS_RETURNING_FRAME = frozenset({
+    "split", "rsplit", "extract", "extractall", "get_dummies", "partition", "rpartition",
+    "isocalendar", "components",
 })
 #: Lazy writers: with ``compute=False`` they return a lazy object.
 LAZY_WRITERS = frozenset({"to_parquet", "to_csv", "to_hdf", "to_sql", "to_zarr", "to_json",
@@ -241,6 +276,8 @@ WORKER_CLIENT_FUNCTIONS = frozenset({"distributed.worker_client"})
 FIRE_AND_FORGET_FUNCTIONS = frozenset({"distributed.fire_and_forget"})
 DASK_COMPUTE_FUNCTIONS = frozenset({"dask.compute"})
 DASK_PERSIST_FUNCTIONS = frozenset({"dask.persist"})
+#: Bag constructors from a Python sequence (DSK309 reads their partition count).
+BAG_SEQUENCE_FUNCTIONS = frozenset({"dask.bag.from_sequence"})
 #: Coordination primitives designed to be shared across workers.
 DISTRIBUTED_PRIMITIVES = frozenset({"distributed.Lock", "distributed.Variable",
                                     "distributed.Queue", "distributed.Semaphore",
@@ -428,3 +465,215 @@ EXPECTED_FAILURE_CONTEXTS = frozenset({
 #: ``unittest.TestCase`` methods used the same way (``with self.assertRaises(E):``).
 EXPECTED_FAILURE_METHODS = frozenset({"assertRaises", "assertRaisesRegex", "assertWarns",
                                       "assertWarnsRegex"})
+
+# --------------------------------------------------------------------------------------------
+# Mutation (DSK206, DSK207)
+# --------------------------------------------------------------------------------------------
+
+#: Constructors of plain mutable containers: a module-level name bound only to one of these
+#: (or to a list, dict or set display) is shared state when a task mutates it.
+MUTABLE_CONTAINER_CONSTRUCTORS = frozenset({
+    "builtins.list", "builtins.dict", "builtins.set", "builtins.bytearray",
+    "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
+    "collections.deque",
+})
+#: Methods that change a builtin container in place.
+CONTAINER_MUTATORS = frozenset({
+    "append", "extend", "insert", "update", "add", "pop", "popitem", "setdefault", "clear",
+    "remove", "discard", "appendleft", "extendleft", "popleft", "sort", "reverse",
+})
+#: Methods that change their receiver in place whatever it is (list, dict, DataFrame,
+#: ndarray), and whose result is often used.
+INPUT_MUTATORS_ALWAYS = frozenset({"pop", "popitem", "setdefault"})
+#: Methods that change their receiver in place when called for their effect (a bare
+#: statement). Used for a value (``df = df.append(x)`` in old pandas) they may return a copy.
+INPUT_MUTATORS_STATEMENT = frozenset({
+    "append", "extend", "insert", "update", "clear", "remove", "discard", "sort", "reverse",
+    "fill", "resize",
+})
+#: Indexers through which a subscript assignment writes into a pandas object.
+PANDAS_INDEXERS = frozenset({"loc", "iloc", "at", "iat"})
+#: Functions that change an argument in place: qualified name -> argument position.
+IN_PLACE_FUNCTIONS = {
+    "random.shuffle": 0,
+    "numpy.random.shuffle": 0,
+    "numpy.copyto": 0,
+    "numpy.put": 0,
+    "numpy.place": 0,
+    "numpy.putmask": 0,
+    "numpy.fill_diagonal": 0,
+}
+#: Annotations of parameters that are mutable, so ``p += x`` changes the caller's object.
+MUTABLE_ANNOTATIONS = frozenset({
+    "builtins.list", "builtins.dict", "builtins.set", "builtins.bytearray",
+    "typing.List", "typing.Dict", "typing.Set", "typing.DefaultDict", "typing.OrderedDict",
+    "typing.Counter", "typing.Deque", "typing.MutableMapping", "typing.MutableSequence",
+    "typing.MutableSet", "collections.abc.MutableMapping", "collections.abc.MutableSequence",
+    "collections.abc.MutableSet", "collections.defaultdict", "collections.OrderedDict",
+    "collections.Counter", "collections.deque", "numpy.ndarray", "pandas.DataFrame",
+    "pandas.Series",
+})
+#: Special methods that customise pickling: an instance that defines one may drop its
+#: unpicklable or heavy attributes when a bound method is shipped.
+PICKLE_HOOKS = frozenset({"__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs__",
+                          "__getnewargs_ex__"})
+
+# --------------------------------------------------------------------------------------------
+# DataFrames: partitioning, metadata and shuffling (catalog section 4)
+# --------------------------------------------------------------------------------------------
+
+#: Functions that turn an in-memory pandas (or GeoPandas) object into a Dask DataFrame.
+FROM_PANDAS_FUNCTIONS = frozenset({"dask.dataframe.from_pandas",
+                                   "dask_geopandas.from_geopandas"})
+#: Functions that wrap an in-memory (or lazily indexable) array as a Dask Array.
+ARRAY_FROM_MEMORY_FUNCTIONS = frozenset({"dask.array.from_array", "dask.array.asarray"})
+#: ``dd.concat``.
+DATAFRAME_CONCAT_FUNCTIONS = frozenset({"dask.dataframe.concat"})
+#: ``pd.concat`` (a concatenation of pandas reads is still a pandas read).
+PANDAS_CONCAT_FUNCTIONS = frozenset({"pandas.concat"})
+#: Driver-side readers and the Dask reader that does the same work in parallel.
+DASK_READER_FOR = {
+    **{f"pandas.read_{n}": f"dd.read_{n}" for n in (
+        "csv", "parquet", "json", "table", "fwf", "hdf", "sql", "sql_table", "sql_query",
+        "orc")},
+    "geopandas.read_file": "dask_geopandas.read_file",
+    "geopandas.read_parquet": "dask_geopandas.read_parquet",
+    "geopandas.read_feather": "dask_geopandas.read_feather",
+}
+#: Driver-side readers of tabular data (their result is a pandas or GeoPandas frame).
+TABLE_READERS = frozenset(q for q in LARGE_OBJECT_LOADERS
+                          if q.startswith(("pandas.read_", "geopandas.read_")))
+#: Readers of SQL (a query with ``LIMIT`` reads a few rows).
+SQL_READERS = frozenset({"pandas.read_sql", "pandas.read_sql_query", "geopandas.read_postgis"})
+#: In-memory text and byte buffers (data held in the code, not read from storage).
+IN_MEMORY_BUFFERS = frozenset({"io.StringIO", "io.BytesIO"})
+#: Constructor names of in-memory frames, for modules bound at run time (``pd = backend()``).
+FRAME_CONSTRUCTOR_NAMES = frozenset({"DataFrame", "Series", "GeoDataFrame", "GeoSeries",
+                                     "from_dict", "from_records"})
+#: Loaders whose ``mmap_mode=`` makes the result a lazily read memory map.
+MMAP_LOADERS = frozenset({"numpy.load"})
+#: Openers of on-disk array stores whose datasets Dask can read lazily, chunk by chunk.
+LAZY_ARRAY_STORES = frozenset({
+    "h5py.File", "zarr.open", "zarr.open_array", "zarr.open_group", "zarr.open_consolidated",
+    "zarr.convenience.open", "zarr.creation.open_array", "netCDF4.Dataset",
+})
+#: Calls that read a whole array store dataset into driver memory.
+ARRAY_MATERIALIZERS = frozenset({"numpy.asarray", "numpy.array", "numpy.asanyarray",
+                                 "numpy.ascontiguousarray"})
+
+#: Frame methods that take a user function and a ``meta=`` describing its output, with the
+#: position at which ``meta`` may also be passed positionally (None: keyword only).
+FRAME_META_METHODS = {"map_partitions": None, "map_overlap": None, "apply": None,
+                      "map": 2}
+#: Groupby methods that take a user function and ``meta=``.
+GROUPBY_META_METHODS = frozenset({"apply", "transform"})
+#: Module functions that take ``meta=`` (and the position at which it may be passed).
+MODULE_META_FUNCTIONS = {"dask.dataframe.map_partitions": None,
+                         "dask.dataframe.map_overlap": None,
+                         "dask.dataframe.from_delayed": 1}
+
+#: Reductions a Dask groupby computes as a tree reduction (``groupby(...).col.<name>()``).
+#: Verified on 2026.8: ``any``, ``all`` and ``quantile`` are not groupby methods.
+GROUPBY_TREE_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median", "size",
+    "first", "last", "idxmax", "idxmin",
+})
+
+#: Frame methods that always move every row to a new partition (an all-to-all shuffle).
+SHUFFLE_METHODS = frozenset({"set_index", "sort_values", "shuffle"})
+#: Frame methods and module functions that join two frames (a shuffle unless on the index).
+JOIN_METHODS = frozenset({"merge", "join"})
+JOIN_FUNCTIONS = frozenset({"dask.dataframe.merge"})
+
+#: Frame methods that iterate rows in the driver.
+ROW_ITERATORS = frozenset({"iterrows", "itertuples"})
+#: Builtins that iterate their argument completely.
+ITERATING_BUILTINS = frozenset({"builtins.list", "builtins.tuple", "builtins.set",
+                                "builtins.sorted"})
+#: Builtins whose iteration iterates their arguments (``for a, b in zip(s1, s2)``).
+ITERATION_WRAPPERS = frozenset({"builtins.zip", "builtins.enumerate", "builtins.reversed"})
+
+#: Methods that run user code or heavy per-partition work on a frame: on a frame of one
+#: partition they run in one task, with no parallelism (writes, computes and joins do not
+#: count: a single partition is the point there).
+PARALLEL_FRAME_METHODS = frozenset({
+    "map_partitions", "map_overlap", "apply", "map", "groupby", "rolling", "resample",
+    "expanding", "transform", "reduction", "agg", "aggregate", "pivot_table",
+})
+
+# Array layouts: where creators take their shape and chunks (model/arrays.py)
+# --------------------------------------------------------------------------------------------
+
+_DASK_RANDOM_SIZE_POSITION = {
+    "random": 0, "random_sample": 0, "standard_normal": 0, "normal": 2, "uniform": 2,
+    "randint": 2, "poisson": 1, "binomial": 2, "exponential": 1, "lognormal": 2,
+}
+#: Where a creator's shape is written: qualified name -> (position, keyword).
+ARRAY_SHAPE_ARGUMENT = {
+    **{f"{lib}.{n}": (0, "shape") for lib in ("dask.array", "numpy")
+       for n in ("ones", "zeros", "empty", "full")},
+    **{f"{lib}.random.{n}": (pos, "size") for lib in ("dask.array", "numpy")
+       for n, pos in _DASK_RANDOM_SIZE_POSITION.items()},
+}
+#: Where a Dask creator takes ``chunks`` positionally (elsewhere it is keyword-only).
+DASK_ARRAY_CHUNKS_POSITION = {
+    "dask.array.from_array": 1,
+    "dask.array.eye": 1,
+    **{f"dask.array.random.{n}": pos + 1 for n, pos in _DASK_RANDOM_SIZE_POSITION.items()},
+}
+#: Creators whose positional arguments are the dimensions (``np.random.rand(1000, 1000)``).
+ARRAY_DIMS_AS_ARGUMENTS = frozenset({"numpy.random.rand", "numpy.random.randn"})
+ARANGE_FUNCTIONS = frozenset({"dask.array.arange", "numpy.arange"})
+LINSPACE_FUNCTIONS = frozenset({"dask.array.linspace", "numpy.linspace"})
+EYE_FUNCTIONS = frozenset({"dask.array.eye", "numpy.eye"})
+#: Dask creators that wrap an existing (NumPy) array: the shape is the data's.
+ARRAY_FROM_DATA_FUNCTIONS = frozenset({"dask.array.from_array", "dask.array.asarray",
+                                       "dask.array.asanyarray", "dask.array.array"})
+ARRAY_RECHUNK_FUNCTIONS = frozenset({"dask.array.rechunk"})
+#: Array methods whose result has the receiver's shape and chunks.
+ARRAY_LAYOUT_PRESERVING_METHODS = frozenset({"astype", "persist", "copy", "round", "clip",
+                                             "conj"})
+#: Array functions that align the chunks of all their array arguments (``unify_chunks``).
+ARRAY_ALIGNING_FUNCTIONS = frozenset({"dask.array.map_blocks"})
+ARRAY_BLOCKWISE_FUNCTIONS = frozenset({"dask.array.blockwise"})
+
+# --------------------------------------------------------------------------------------------
+# Implicit computes (DSK504)
+# --------------------------------------------------------------------------------------------
+
+_FRAME_KINDS = frozenset({K.DATAFRAME, K.SERIES, K.FRAME})
+#: Conversions that compute a Dask collection silently, and the kinds they compute.
+#: ``float()``/``int()`` of a DataFrame Scalar or a Delayed raise instead (DSK701);
+#: ``list()`` of a DataFrame lists its columns and of an Array yields lazy slices.
+IMPLICIT_COMPUTE_CONVERSIONS = {
+    "numpy.asarray": _FRAME_KINDS | {K.ARRAY},
+    "numpy.array": _FRAME_KINDS | {K.ARRAY},
+    "numpy.asanyarray": _FRAME_KINDS | {K.ARRAY},
+    "builtins.list": frozenset({K.SERIES}),
+    "builtins.float": frozenset({K.ARRAY}),
+    "builtins.int": frozenset({K.ARRAY}),
+}
+#: Calls that compute a whole collection to answer a small question (``len(ddf)``).
+IMPLICIT_COMPUTE_QUERIES = {"builtins.len": _FRAME_KINDS}
+
+# --------------------------------------------------------------------------------------------
+# Client lifecycle (DSK601, DSK602)
+# --------------------------------------------------------------------------------------------
+
+CLIENT_CONSTRUCTORS = frozenset({"distributed.Client"})
+#: Keywords that make a Client connect to an existing scheduler instead of starting one.
+CLIENT_ADDRESS_KEYWORDS = frozenset({"address", "scheduler_file"})
+#: Schedulers that start worker processes (which re-import the main script under spawn).
+PROCESS_SCHEDULER_NAMES = frozenset({"processes", "multiprocessing"})
+PROCESS_SCHEDULER_FUNCTIONS = frozenset({"dask.multiprocessing.get"})
+CONFIG_SET_FUNCTIONS = frozenset({"dask.config.set"})
+#: Functions that compute with a ``scheduler=`` keyword, besides ``dask.compute/persist``.
+SCHEDULER_KEYWORD_FUNCTIONS = frozenset({"dask.array.store"})
+#: Bag methods that compute (on Bag's default scheduler, the processes one).
+BAG_COMPUTE_METHODS = frozenset({"compute", "persist", "take", "to_textfiles"})
+#: Methods that stop a Client or a cluster (``client.shutdown()`` also closes its cluster).
+CLOSING_METHODS = frozenset({"close", "shutdown", "__exit__", "__aexit__"})
+#: Calls that take over the lifetime of the object passed to them.
+LIFETIME_MANAGERS = frozenset({"contextlib.closing", "contextlib.aclosing"})
+LIFETIME_MANAGER_METHODS = frozenset({"enter_context", "enter_async_context", "callback",
+                                      "push", "push_async_callback", "push_async_exit"})

@@ -207,8 +207,9 @@ class ComputeReturnsTuple(Rule):
 
     ## What it does
     Finds `name = dask.compute(<one argument>)` (a single name target, one non-starred
-    positional argument), unless the name is later used as a tuple: indexed with `[0]` or
-    `[-1]`, unpacked, iterated, or compared with another `dask.compute(...)` result.
+    positional argument) when the name is read later and never used as a tuple (indexed
+    with `[0]` or `[-1]`, unpacked, iterated, or compared with another `dask.compute(...)`
+    result).
 
     ## Why is this bad?
     `dask.compute(x)` returns `(value,)`, not `value` (verified: `dask.compute(d)` gave
@@ -238,7 +239,8 @@ class ComputeReturnsTuple(Rule):
     - https://github.com/dask/dask/pull/147
     - Not flagged: `a, b = dask.compute(a, b)`, `(x,) = dask.compute(x)`,
       `res = dask.compute(*items)` (a tuple is expected), and a result later used as a
-      tuple (indexed with `[0]`, unpacked, iterated, compared with `dask.compute(...)`).
+      tuple (indexed with `[0]`, unpacked, iterated, compared with `dask.compute(...)`), and
+      a result that is never read.
       Known limitation: a result that is only returned or passed on is reported, though
       the caller may expect the tuple.
     """
@@ -262,7 +264,7 @@ class ComputeReturnsTuple(Rule):
         if m.qualname(call.func) not in V.DASK_COMPUTE_FUNCTIONS or m.expects_failure(stmt):
             return
         name = stmt.targets[0]
-        if self._used_as_tuple(name):
+        if not self._used_only_as_value(name):
             return
         yield self.report(
             stmt,
@@ -270,16 +272,25 @@ class ComputeReturnsTuple(Rule):
             f"tuple ({name.id}[0] is the value); unpack it: ({name.id},) = "
             f"{_text(call, 40)}, or use {_text(call.args[0], 30)}.compute()")
 
-    def _used_as_tuple(self, target: ast.Name) -> bool:
+    def _used_only_as_value(self, target: ast.Name) -> bool:
+        """The name is read later and never used as a tuple (a name never read is left
+        alone: nothing confirms the mistake)."""
+        return self._uses(target) == "value"
+
+    def _uses(self, target: ast.Name) -> str | None:
+        """``"tuple"`` when a later use treats the name as a tuple, ``"value"`` when it is
+        read only otherwise, ``None`` when it is never read."""
         m = self.model
         scope = target._dsk_scope
         binding = next((b for b in scope.bindings.get(target.id, ()) if b.node is target), None)
         if binding is None:
-            return True
+            return None
+        read = None
         for fn_scope_node in self._scope_roots(scope):
             for use in m.loaded_names(fn_scope_node):
                 if use.id != target.id or binding not in m.reaching_bindings(use):
                     continue
+                read = "value"
                 parent = use._dsk_parent
                 field_name = getattr(use, "_dsk_field", None)
                 if type(parent) is ast.Subscript and field_name == "value":
@@ -289,21 +300,21 @@ class ComputeReturnsTuple(Rule):
                         key, sign = key.operand, -1
                     if type(key) is ast.Constant and type(key.value) is int and \
                             sign * key.value in (0, -1):
-                        return True
+                        return "tuple"
                 elif type(parent) is ast.Starred:
-                    return True
+                    return "tuple"
                 elif type(parent) is ast.Assign and field_name == "value" and \
                         any(type(t) in (ast.Tuple, ast.List) for t in parent.targets):
-                    return True
+                    return "tuple"
                 elif type(parent) in (ast.For, ast.AsyncFor, ast.comprehension) and \
                         field_name == "iter":
-                    return True  # iterating the tuple on purpose
+                    return "tuple"  # iterating the tuple on purpose
                 elif type(parent) is ast.Compare and any(
                         type(side) is ast.Call and
                         m.qualname(side.func) in V.DASK_COMPUTE_FUNCTIONS
                         for side in (parent.left, *parent.comparators)):
-                    return True  # compared with another dask.compute() tuple
-        return False
+                    return "tuple"  # compared with another dask.compute() tuple
+        return read
 
     @staticmethod
     def _scope_roots(scope):

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ..findings import Finding, Safety
-from ..model import COLLECTIONS, K
+from ..model import COLLECTIONS, PARTITIONED, K, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
 from .base import Rule
@@ -207,3 +207,930 @@ class MissingPersistInLoop(Rule):
         name = finding.fix.data["name"]
         persist = cst.parse_statement(f"{name} = {name}.persist()").body[0]
         return cst.FlattenSentinel([node, persist])
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers for the rules below
+# ---------------------------------------------------------------------------------------------
+
+_SCOPE_NODES = (*FUNCTION_NODES, ast.ClassDef)
+#: Methods of Python containers that store their argument (``results.append(v)``).
+_COLLECTING_METHODS = frozenset({"append", "extend", "add", "insert", "appendleft",
+                                 "extendleft", "update", "setdefault"})
+#: Builtins that drain a generator expression into a collection or one value.
+_DRAINING_BUILTINS = frozenset({"builtins.list", "builtins.tuple", "builtins.set",
+                                "builtins.frozenset", "builtins.sorted", "builtins.sum",
+                                "builtins.dict", "builtins.min", "builtins.max"})
+_CONTROL_STATEMENTS = (ast.Break, ast.Continue, ast.Return, ast.Raise)
+
+
+def short(node: ast.AST, limit: int = 40) -> str:
+    """Source text of an expression for a message, shortened."""
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def api_label(ep, call: ast.Call) -> str:
+    """How a message names an entry point: ``dask.delayed(f)(...)``, ``client.submit``."""
+    if ep.api == "delayed call":
+        return f"{short(call.func)}(...)"
+    return ep.api
+
+
+def loop_label(loop: ast.AST) -> str:
+    kind = "a loop" if isinstance(loop, LOOP_NODES) else "a comprehension"
+    return f"{kind} (line {loop.lineno})"
+
+
+def names_read(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Load}
+
+
+def names_stored(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Store}
+
+
+def loop_nodes(loop: ast.AST):
+    """Every node that runs in an iteration of ``loop`` (its body, and a ``while`` test),
+    nested loops included, nested definitions excluded."""
+    stack = list(loop.body)
+    if type(loop) is ast.While:
+        stack.append(loop.test)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, _SCOPE_NODES):
+            continue
+        yield n
+        stack.extend(ast.iter_child_nodes(n))
+
+
+def rebuilt_in_loop(helper: MissingPersistInLoop, loop: ast.AST) -> set[str]:
+    """The names of Dask collections that ``loop`` rebuilds from their previous value (what
+    DSK303 looks at, persisted or not), and of the values derived from them in the loop."""
+    taint: dict[str, set[str]] = {}
+    last: dict[str, ast.stmt] = {}
+    for s in loop_statements(loop):
+        for target, _value, reads in helper._assignments(s):
+            carried: set[str] = set()
+            for n in reads:
+                carried |= taint[n] if n in taint else {n}
+            taint[target] = carried
+            last[target] = s
+    derived: set[str] = set()
+    for name, stmt in last.items():
+        if name not in taint[name]:
+            continue
+        v = helper._assigned_value(stmt, name)
+        if v is None or v.kind not in COLLECTIONS:
+            continue
+        derived |= {name} | {n for n, t in taint.items() if name in t}
+    return derived
+
+
+def literal_int(m, node: ast.AST) -> int | None:
+    """The value of a literal integer expression (``100_000``, ``10**6``, ``int(1e6)``)."""
+    t = type(node)
+    if t is ast.Constant:
+        return node.value if type(node.value) is int else None
+    if t is ast.UnaryOp and type(node.op) is ast.USub:
+        v = literal_int(m, node.operand)
+        return -v if v is not None else None
+    if t is ast.BinOp:
+        a, b = literal_int(m, node.left), literal_int(m, node.right)
+        if a is None or b is None:
+            return None
+        op = type(node.op)
+        if op is ast.Add:
+            return a + b
+        if op is ast.Sub:
+            return a - b
+        if op is ast.Mult and abs(a) < 10**12 and abs(b) < 10**12:
+            return a * b
+        if op is ast.Pow and 0 <= b <= 30 and abs(a) <= 1000:
+            return a ** b
+        if op is ast.FloorDiv and b != 0:
+            return a // b
+        return None
+    if t is ast.Call and len(node.args) == 1 and not node.keywords and \
+            m.qualname(node.func) == "builtins.int":
+        arg = node.args[0]
+        if type(arg) is ast.Constant and type(arg.value) is float and arg.value < 1e15:
+            return int(arg.value)
+        return literal_int(m, arg)
+    return None
+
+
+def range_length(m, node: ast.AST) -> int | None:
+    """The number of items of ``range(<literals>)`` (or ``list(range(...))``)."""
+    if type(node) is not ast.Call or node.keywords:
+        return None
+    q = m.qualname(node.func)
+    if q in ("builtins.list", "builtins.tuple") and len(node.args) == 1:
+        return range_length(m, node.args[0])
+    if q != "builtins.range" or not 1 <= len(node.args) <= 3:
+        return None
+    bounds = [literal_int(m, a) for a in node.args]
+    if None in bounds or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    try:
+        return len(range(*bounds))
+    except OverflowError:  # more items than a C ssize_t: nobody means that
+        return None
+
+
+class ComputeInLoop(Rule):
+    """Computing a Dask collection in every iteration of a loop and keeping the result.
+
+    ## What it does
+    Finds `.compute()`, `dask.compute(...)`, `client.compute(...).result()` and
+    `client.gather(client.compute(...))` on a Dask collection inside a `for`/`while` body or
+    a comprehension, when the computed expression changes with the loop and computing the
+    values together is a clear win (the results are small: a reduction, a Scalar, the
+    result of a delayed call; or they share a Dask collection made before the loop, which
+    each compute recomputes), and the result is only collected: appended or added to a
+    container, stored under a key, accumulated, assigned, or made the element of a list,
+    set or dict comprehension.
+
+    It stays silent when the result steers the loop (a `while` condition, an `if` that
+    breaks, continues, returns or raises, an `assert`), feeds the next Dask computation (it
+    is combined with a Dask collection, passed to a task, or carried into the next
+    iteration), is yielded or returned, and when the computed value derives from a
+    collection that the loop rebuilds from itself (DSK303 reports that loop, once).
+
+    ## Why is this bad?
+    Each compute blocks until it is done, so the computations run one at a time instead of
+    in parallel, and every intermediate they share (reading the source, filtering,
+    shuffling) is recomputed for each of them. Verified with dask 2026.8: two `.compute()`
+    calls on columns of the same collection read the source partitions 8 times; one
+    `dask.compute(a, b)` read them 4 times.
+
+    ## Example
+    ```python
+    totals = {}
+    for column in ["a", "b", "c"]:
+        totals[column] = ddf[column].sum().compute()
+    ```
+
+    ## Use instead
+    ```python
+    lazy = {column: ddf[column].sum() for column in ["a", "b", "c"]}
+    (totals,) = dask.compute(lazy)
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (collect the lazy values in the loop and call
+    `dask.compute(*values)` once after it) is unsafe, and will be offered only for the exact
+    shapes `results.append(<lazy>.compute())` and `out[k] = <lazy>.compute()` with no other
+    use of the result in the loop: it holds every result in memory at once (peak memory
+    grows), one failing computation loses all the results instead of the ones after it,
+    and a lambda or nested function in the lazy value that reads the loop variable would
+    then see only its last value (DSK204), so such loops must be rewritten by hand.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/best-practices.html#avoid-calling-compute-repeatedly
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#compute-on-lots-of-computation-at-once
+    - https://github.com/dask/dask/pull/5583
+    - False-positive risk: a loop that computes one input at a time on purpose, to bound
+      memory (streaming over inputs larger than the cluster), can look the same. The rule
+      leaves alone the two usual shapes of streaming (a whole collection loaded afresh in
+      each iteration, and a slice of rows, a partition or a block of an outer collection),
+      but cannot see the intent elsewhere: suppress it with `# noqa: DSK302`, or compute a
+      few inputs per call.
+    - Not flagged: computes whose result is discarded or only printed or passed to a
+      function as a statement (`print(x.compute())`, `assert_eq(x.compute(), y)`);
+      loop-invariant computes, which read no name the loop binds (benchmarks repeat them on
+      purpose; otherwise the fix is to hoist them, not to batch them);
+      `dask.compute(*batch)` of a batch built in the iteration; computes inside task
+      functions (see DSK102); `.persist()` and the implicit computes (`float(x)`, `len(x)`).
+    """
+
+    code = "DSK302"
+    name = "compute-in-loop"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        computed = self._computed(node)
+        if computed is None:
+            return
+        label, exprs = computed
+        loops = m.enclosing_loops(node)
+        if not loops or m.task_sites_of(node)[1]:
+            return
+        if not self._varies_with(exprs, loops) or not self._worth_batching(exprs, loops) \
+                or not self._only_collected(node):
+            return
+        reads: set[str] = set()
+        for e in exprs:
+            reads |= names_read(e)
+        helper = MissingPersistInLoop(m, self.options)
+        for loop in m.enclosing_loops(node, comprehensions=False):
+            if reads & rebuilt_in_loop(helper, loop):
+                return
+        yield self.report(
+            node,
+            f"{label} inside {loop_label(loops[0])} blocks on every iteration: the "
+            "computations run one at a time and recompute every input they share; collect "
+            "the lazy values in the loop and compute them together after it "
+            "(dask.compute(*values))")
+
+    # ------------------------------------------------------------------ what is computed
+    def _computed(self, node: ast.Call):
+        """``(label, computed expressions)`` when ``node`` is an explicit compute."""
+        m = self.model
+        func = node.func
+        t = type(func)
+        if t is ast.Attribute:
+            if func.attr not in ("compute", "result", "gather"):
+                return None
+        elif t is not ast.Name or m.qualname(func) not in V.DASK_COMPUTE_FUNCTIONS:
+            return None
+        label = m.compute_call(node)
+        if label == ".compute()":
+            return f"{short(func.value)}.compute()", [func.value]
+        if label == "dask.compute()":
+            args = node.args
+            if not args or any(type(a) is ast.Starred or isinstance(
+                    a, (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)) for a in args):
+                return None  # a batch computed together: what this rule recommends
+            if not any(m.is_collection(a) for a in args):
+                return None
+            return "dask.compute()", list(args)
+        if type(func) is not ast.Attribute:
+            return None
+        if func.attr == "result" and not node.args and self._client_compute(func.value):
+            return f"{dotted(func.value.func) or 'client.compute'}(...).result()", \
+                list(func.value.args[:1])
+        if func.attr == "gather" and len(node.args) == 1 and self._client_compute(
+                node.args[0]) and self._is_client(func.value):
+            inner = node.args[0]
+            return (f"{dotted(func) or 'client.gather'}"
+                    f"({dotted(inner.func) or 'client.compute'}(...))"), list(inner.args[:1])
+        return None
+
+    def _is_client(self, node) -> bool:
+        v = self.model.value(node)
+        return v is not None and v.kind == K.CLIENT
+
+    def _client_compute(self, node) -> bool:
+        return type(node) is ast.Call and type(node.func) is ast.Attribute and \
+            node.func.attr == "compute" and len(node.args) >= 1 and \
+            self._is_client(node.func.value)
+
+    def _varies_with(self, exprs, loops) -> bool:
+        """The computed expression reads a name bound in one of the loops. A loop-invariant
+        compute is left alone: benchmarks repeat it on purpose, and its fix is hoisting."""
+        m = self.model
+        for e in exprs:
+            for n in ast.walk(e):
+                if type(n) is not ast.Name or type(n.ctx) is not ast.Load:
+                    continue
+                for b in m.reaching_bindings(n):
+                    if any(anc in loops for anc in m.ancestors(b.node)):
+                        return True
+        return False
+
+    def _worth_batching(self, exprs, loops) -> bool:
+        """Computing these together is a clear win: the results are small (a reduction, a
+        Scalar, a Delayed result), or they share a Dask collection made outside the loop
+        (which each compute would recompute). A whole collection loaded afresh in each
+        iteration, or a slice of rows of an outer one, is more likely streamed on purpose
+        to bound memory: left alone."""
+        m = self.model
+        for e in exprs:
+            v = m.value(e)
+            if v is not None and v.kind in (K.SCALAR, K.DELAYED):
+                return True
+            if m.reduced(e) or self._shares_outer_collection(e, loops, 0):
+                return True
+        return False
+
+    def _shares_outer_collection(self, expr, loops, depth: int) -> bool:
+        m = self.model
+        stack = [expr]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, _SCOPE_NODES) or self._row_piece(n):
+                continue
+            if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                v = m.value(n)
+                if v is None or v.kind not in COLLECTIONS:
+                    continue
+                inside = [b for b in m.reaching_bindings(n)
+                          if any(anc in loops for anc in m.ancestors(b.node))]
+                if not inside:
+                    return True
+                for b in inside:
+                    if b.kind == "assign" and b.value is not None and depth < 8 and \
+                            self._shares_outer_collection(b.value, loops, depth + 1):
+                        return True
+                continue
+            stack.extend(ast.iter_child_nodes(n))
+        return False
+
+    def _row_piece(self, node) -> bool:
+        """A piece of a collection by position: ``ddf.partitions[i]``, ``x.blocks[i]``,
+        ``ddf.loc[a:b]``, ``ddf.iloc[...]``, ``x[i:j]`` (any index of an array),
+        ``ddf.get_partition(i)``."""
+        m = self.model
+        t = type(node)
+        if t is ast.Subscript:
+            inner = node.value
+            if type(inner) is ast.Attribute and inner.attr in ("partitions", "blocks", "loc",
+                                                               "iloc"):
+                return True
+            v = m.value(inner)
+            return v is not None and (v.kind == K.ARRAY or type(node.slice) is ast.Slice)
+        return t is ast.Call and type(node.func) is ast.Attribute and \
+            node.func.attr == "get_partition"
+
+    # ------------------------------------------------------------------ how the result is used
+    def _only_collected(self, call: ast.Call) -> bool:
+        """Follow the result up to where it goes: a container, a name, or elsewhere."""
+        m = self.model
+        node = call
+        while True:
+            parent = node._dsk_parent
+            field = getattr(node, "_dsk_field", None)
+            t = type(parent)
+            if t in (ast.BinOp, ast.Compare) and m.is_collection(parent):
+                return False  # combined with a Dask collection: the next computation's input
+            if t in (ast.Attribute, ast.Await, ast.Starred, ast.keyword, ast.Tuple, ast.List,
+                     ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp, ast.JoinedStr,
+                     ast.FormattedValue):
+                node = parent
+                continue
+            if t is ast.Subscript:
+                if field != "value":
+                    return False
+                node = parent
+                continue
+            if t is ast.Call:
+                func = parent.func
+                if node is not func and type(func) is ast.Attribute and \
+                        func.attr in _COLLECTING_METHODS and \
+                        type(parent._dsk_parent) is ast.Expr:
+                    return True
+                if m.entry_point(parent) is not None or m.is_collection(parent):
+                    return False  # made into Dask data again: the next computation's input
+                node = parent
+                continue
+            if t in (ast.ListComp, ast.SetComp, ast.DictComp):
+                return field in ("elt", "key", "value")
+            if t is ast.GeneratorExp:
+                outer = parent._dsk_parent
+                return field == "elt" and type(outer) is ast.Call and \
+                    m.qualname(outer.func) in _DRAINING_BUILTINS
+            if t in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+                return field == "value" and self._assigned_only_collected(parent)
+            return False
+
+    def _assigned_only_collected(self, stmt: ast.stmt) -> bool:
+        m = self.model
+        targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]
+        names: set[str] = set()
+        for target in targets:
+            if type(target) in (ast.Subscript, ast.Attribute):
+                continue  # ``out[key] = ...``: stored
+            names |= names_stored(target)
+        if not names:
+            return True
+        loops = m.enclosing_loops(stmt, comprehensions=False)
+        if not loops:
+            return False
+        outer = loops[-1]
+        nodes = list(loop_nodes(outer))
+        tainted = self._taint(names, nodes)
+        for loop in loops:
+            if type(loop) is ast.While and names_read(loop.test) & tainted:
+                return False  # the loop condition
+        for n in nodes:
+            t = type(n)
+            if t is ast.If and names_read(n.test) & tainted and self._leaves(n):
+                return False
+            if t is ast.Assert and names_read(n.test) & tainted:
+                return False
+            if t in (ast.Yield, ast.YieldFrom, ast.Return) and n.value is not None and \
+                    names_read(n.value) & tainted:
+                return False  # streamed to a consumer, or the loop ends with it
+            if t is ast.Name and type(n.ctx) is ast.Load and n.id in tainted and \
+                    self._feeds_dask(n):
+                return False
+        return not self._carried(tainted, stmt, nodes)
+
+    @staticmethod
+    def _taint(names: set[str], nodes) -> set[str]:
+        """Names whose value depends on ``names`` in the loop, through assignments and
+        through ``if`` tests (a name assigned under a tainted test is tainted)."""
+        tainted = set(names)
+        flows = []
+        for n in nodes:
+            t = type(n)
+            if t in (ast.Assign, ast.AugAssign, ast.AnnAssign) and n.value is not None:
+                targets = n.targets if t is ast.Assign else [n.target]
+                stored = set().union(*(names_stored(x) for x in targets))
+                flows.append((names_read(n.value), stored))
+            elif t is ast.NamedExpr:
+                flows.append((names_read(n.value), {n.target.id}))
+            elif t in (ast.For, ast.AsyncFor):
+                flows.append((names_read(n.iter), names_stored(n.target)))
+            elif t in (ast.If, ast.While):
+                stored = set()
+                for s in [*n.body, *n.orelse]:
+                    stored |= names_stored(s)
+                flows.append((names_read(n.test), stored))
+        changed = True
+        while changed:
+            changed = False
+            for reads, stored in flows:
+                if reads & tainted and not stored <= tainted:
+                    tainted |= stored
+                    changed = True
+        return tainted
+
+    @staticmethod
+    def _leaves(node: ast.If) -> bool:
+        """The ``if`` breaks, continues, returns or raises in one of its branches."""
+        stack = [*node.body, *node.orelse]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, _CONTROL_STATEMENTS):
+                return True
+            if isinstance(n, _SCOPE_NODES):
+                continue
+            stack.extend(ast.iter_child_nodes(n))
+        return False
+
+    def _feeds_dask(self, name: ast.Name) -> bool:
+        """The value is read into a Dask collection or handed to a task."""
+        m = self.model
+        for anc in m.ancestors(name):
+            if isinstance(anc, ast.stmt):
+                return False
+            if type(anc) is ast.Call and (m.entry_point(anc) is not None or
+                                          m.compute_call(anc) is not None):
+                return True
+            if isinstance(anc, ast.expr) and m.is_collection(anc):
+                return True
+        return False
+
+    @staticmethod
+    def _carried(tainted: set[str], stmt: ast.stmt, nodes) -> bool:
+        """A tainted name is read before it is assigned in the loop (so its value comes from
+        the previous iteration), other than to update itself (``total += v``)."""
+        first_store: dict[str, tuple[int, int]] = {}
+        for n in nodes:
+            if type(n) is ast.Name and type(n.ctx) is ast.Store and n.id in tainted:
+                pos = (n.lineno, n.col_offset)
+                if n.id not in first_store or pos < first_store[n.id]:
+                    first_store[n.id] = pos
+        for n in nodes:
+            if type(n) is not ast.Name or type(n.ctx) is not ast.Load or \
+                    n.id not in first_store:
+                continue
+            if (n.lineno, n.col_offset) >= first_store[n.id]:
+                continue
+            owner = n._dsk_parent
+            while owner is not None and not isinstance(owner, ast.stmt):
+                owner = owner._dsk_parent
+            if type(owner) is ast.AugAssign and type(owner.target) is ast.Name and \
+                    owner.target.id == n.id:
+                continue
+            if type(owner) is ast.Assign and n.id in set().union(
+                    *(names_stored(t) for t in owner.targets)):
+                continue
+            return True
+        return False
+
+
+class DelayedOnCollection(Rule):
+    """A Dask DataFrame, Series, Array or Bag passed to a delayed function.
+
+    ## What it does
+    Finds a Dask DataFrame, Series, Array or Bag passed as an argument to `delayed(f)(...)`
+    or to a function decorated with `@delayed`, or wrapped directly with `delayed(ddf)`.
+    Scalars and collections that were reduced first (`ddf.x.sum()`,
+    `ddf.groupby(k).agg(...)`, `x.mean(axis=0)`) are left alone, and so are single pieces
+    (`ddf.partitions[i]`, `ddf.get_partition(i)`, `x.blocks[i, j]`) and the elements of
+    `ddf.to_delayed()`.
+
+    ## Why is this bad?
+    Before calling the function, Dask computes the whole collection and concatenates it
+    into **one** pandas DataFrame or NumPy array inside one task: there is no parallelism
+    left, and a collection larger than one worker's memory kills the worker. Verified with
+    dask 2026.8: `delayed(f)(ddf)` hands `f` a `pandas.DataFrame`, `delayed(f)(darr)` a
+    `numpy.ndarray`. (`client.submit(f, ddf)` is different: the task receives the lazy
+    collection, and whatever it computes from it is DSK102's business.)
+
+    ## Example
+    ```python
+    ddf = dd.read_parquet("events/")
+    model = dask.delayed(train)(ddf)
+    ```
+
+    ## Use instead
+    ```python
+    ddf = dd.read_parquet("events/")
+    parts = [dask.delayed(train)(part) for part in ddf.to_delayed()]
+    # or, for a function of one partition: ddf.map_partitions(train, meta=...)
+    ```
+
+    ## Fix safety
+    No automatic fix: whether the function can work per partition (`map_partitions`,
+    `map_blocks`, one delayed call per `to_delayed()` element) is a design decision.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#don-t-call-dask-delayed-on-other-dask-collections
+    - https://github.com/dask/dask/issues/1998
+    - https://github.com/dask/dask/issues/1984
+    - https://github.com/dask/distributed/issues/1145
+    - Not flagged: collections inside a list or dict argument (`delayed(f)([ddf])`; with
+      dask 2026.8 a DataFrame there raises `NotImplementedError` at call time), `*args`,
+      `dd.from_delayed`, and `delayed(ddf.method)(...)`, which wraps a bound method.
+    """
+
+    code = "DSK307"
+    name = "delayed-on-collection"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        ep = m.entry_point(node)
+        if ep is None or ep.family != "delayed":
+            return
+        if ep.api == "delayed":
+            parent = node._dsk_parent
+            if type(parent) is ast.Call and parent.func is node:
+                return  # ``delayed(obj.method)(...)`` wraps a function, not data
+            exprs, where = ep.functions, "wrapped with delayed()"
+        else:
+            exprs, where = ep.data, f"passed to {api_label(ep, node)}"
+        for expr in exprs:
+            v = m.value(expr)
+            if v is None or v.kind not in PARTITIONED or m.reduced(expr) or \
+                    self._one_piece(expr):
+                continue
+            target = "NumPy array" if v.kind == K.ARRAY else \
+                "list" if v.kind == K.BAG else "pandas object"
+            yield self.report(
+                expr,
+                f"'{short(expr)}' ({v.what}) is {where} at line {node.lineno}: Dask computes "
+                f"the whole collection into one {target} in a single task (no parallelism, "
+                "and the worker can run out of memory); use map_partitions/map_blocks, or one "
+                "delayed call per element of .to_delayed()")
+
+    def _one_piece(self, expr, _depth: int = 0) -> bool:
+        """One partition or block (``ddf.partitions[i]``, ``x.blocks[i, j]``,
+        ``ddf.get_partition(i)``), or something derived from one: one task's worth of data,
+        as with ``to_delayed()``."""
+        m = self.model
+        while _depth < 12:
+            _depth += 1
+            t = type(expr)
+            if t is ast.Subscript:
+                inner = expr.value
+                if type(inner) is ast.Attribute and inner.attr in ("partitions", "blocks"):
+                    return m.value(inner.value) is not None
+                expr = inner
+            elif t is ast.Call and type(expr.func) is ast.Attribute:
+                if expr.func.attr == "get_partition":
+                    return m.value(expr.func.value) is not None
+                expr = expr.func.value
+            elif t is ast.Attribute:
+                expr = expr.value
+            elif t is ast.BinOp:
+                sides = [e for e in (expr.left, expr.right) if m.is_collection(e)]
+                return bool(sides) and all(self._one_piece(e, _depth) for e in sides)
+            elif t is ast.Name:
+                bindings = m.reaching_bindings(expr)
+                if len(bindings) != 1 or bindings[0].kind != "assign" or \
+                        bindings[0].index is not None or bindings[0].value is None:
+                    return False
+                expr = bindings[0].value
+            else:
+                return False
+        return False
+
+
+#: Collection methods whose extra arguments DSK308 checks (catalog: map_partitions/map_blocks).
+_GRAPH_EMBEDDING_APIS = frozenset({"map_partitions", "map_blocks"})
+
+
+class LargeObjectInGraph(Rule):
+    """A large local object passed to tasks again and again.
+
+    ## What it does
+    Finds a large object that lives in the driver (a pandas DataFrame from `pd.read_*`, an
+    array from `np.load`/`np.loadtxt`/`np.fromfile`, an object from `pickle.load` or
+    `joblib.load`, the computed result of a Dask collection, a NumPy array built with a
+    literal shape above `dask-large-array-elements`) that is passed directly:
+
+    - as a data argument to `delayed(f)(...)`, an `@delayed` function, `client.submit` or
+      `client.map`, inside a loop or comprehension, when the object itself was made before
+      the loop (so the same object is shipped on every iteration);
+    - as a keyword argument of `client.map`, which every mapped task shares;
+    - as an extra argument of `map_partitions` or `map_blocks`.
+
+    ## Why is this bad?
+    The object is embedded into the task graph and sent to the scheduler with it, again for
+    each submission and each separate compute; with `pure=True` it is also hashed on every
+    call (verified: 20 calls on an 80 MB array spent 0.85 s tokenizing). Verified with
+    distributed 2026.8: three `delayed(np.sum)(big)` calls produced "Sending large graph of
+    size 15.26 MiB", while scattering first produced no warning, and since distributed 2023.4
+    the scheduler also deserializes such graphs (dask/dask#10644). Worse, a `client.map`
+    keyword larger than 100 kB makes the map fail with `AssertionError(<TaskState 'table'
+    processing>)`, while the same keyword to `client.submit` works. An extra argument of
+    `map_partitions` or `map_blocks` is embedded whole as well (verified: a 24 MB object
+    made a 24 MB graph), and `map_partitions` also hashes it to name its result (0.35 s for
+    160 MB).
+
+    ## Example
+    ```python
+    table = pd.read_parquet("lookup.parquet")
+    futures = [client.submit(score, key, table) for key in keys]
+    ```
+
+    ## Use instead
+    ```python
+    table = pd.read_parquet("lookup.parquet")
+    table_future = client.scatter(table)  # or, with delayed: table = dask.delayed(table)
+    futures = [client.submit(score, key, table_future) for key in keys]
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (bind `big = dask.delayed(big)` once before the loop)
+    is unsafe: the task functions receive the same object, but the tasks now share one
+    copy of it, which matters when a function mutates its argument.
+
+    ## Options
+    `dask-large-array-elements`: NumPy arrays with a literal shape above this many elements
+    count as large (default 10,000,000).
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-repeatedly-putting-large-inputs-into-delayed-calls
+    - https://docs.dask.org/en/stable/best-practices.html#load-data-with-dask
+    - https://docs.dask.org/en/stable/futures.html#move-data
+    - https://github.com/dask/dask/issues/10644
+    - https://github.com/dask/dask/issues/11562
+    - Not flagged: futures from `client.scatter`, Delayed objects, objects of unknown size,
+      an object loaded anew in each iteration (each submission ships different data: load
+      it with Dask instead), and a single `submit`/`delayed` call outside any loop.
+    """
+
+    code = "DSK308"
+    name = "large-object-in-graph"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        ep = m.entry_point(node)
+        if ep is None:
+            return
+        func = node.func
+        if ep.family == "collection":
+            if ep.api not in _GRAPH_EMBEDDING_APIS:
+                return
+            # dask-expr also hashes the object to name the result (verified: 0.35 s for
+            # 160 MB, the cost of tokenize()); map_blocks does not.
+            hashed = " and hashed to name the result" if ep.api == "map_partitions" else ""
+            for expr in ep.data:
+                v = self._large(expr)
+                if v is not None:
+                    yield self.report(
+                        expr,
+                        f"{self._subject(expr, v)} is passed to {ep.api} at line "
+                        f"{node.lineno}: it is embedded whole in the task graph{hashed}; "
+                        "load the data with Dask, or pass "
+                        f"client.scatter({short(expr)}) or dask.delayed({short(expr)}) "
+                        "instead")
+            return
+        client_map = ep.family == "client" and type(func) is ast.Attribute and \
+            func.attr == "map"
+        if client_map:
+            for kw in node.keywords:
+                if kw.arg is None or kw.arg in V.SUBMIT_CONTROL_KEYWORDS:
+                    continue
+                v = self._large(kw.value)
+                if v is not None:
+                    yield self.report(
+                        kw.value,
+                        f"{self._subject(kw.value, v)} is passed to {ep.api} at line "
+                        f"{node.lineno} as keyword '{kw.arg}', shared by every mapped task: "
+                        "it is embedded in the graph, and with distributed 2026.8 a map "
+                        "keyword over 100 kB makes the map fail (AssertionError); scatter "
+                        f"it first ({kw.arg}=client.scatter({short(kw.value)}))")
+        if ep.family not in ("client", "delayed") or ep.api == "delayed":
+            return
+        loops = m.enclosing_loops(node)
+        if not loops:
+            return
+        keyword_values = {id(kw.value) for kw in node.keywords} if client_map else set()
+        for expr in ep.data:
+            if id(expr) in keyword_values:
+                continue
+            v = self._large(expr)
+            if v is None or not self._made_before(expr, loops[0]):
+                continue
+            text = short(expr)
+            where = "loop" if isinstance(loops[0], LOOP_NODES) else "comprehension"
+            if ep.family == "client":
+                advice = f"scatter it once before the {where} (client.scatter({text}))"
+            elif type(expr) is ast.Name:
+                advice = f"wrap it once before the {where} ({text} = dask.delayed({text}))"
+            else:
+                advice = f"wrap it once before the {where} (dask.delayed({text}))"
+            yield self.report(
+                expr,
+                f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
+                f"{loop_label(loops[0])}: the same object is embedded in the graph and sent "
+                f"again with every call; {advice}")
+
+    def _large(self, expr):
+        v = self.model.value(expr)
+        return v if v is not None and v.kind == K.LARGE else None
+
+    @staticmethod
+    def _subject(expr, v) -> str:
+        return f"'{short(expr)}' ({v.what})"
+
+    def _made_before(self, expr, loop) -> bool:
+        """``expr`` is a name (or an attribute, or a constant item, of one) bound outside
+        ``loop``: the same object on every iteration."""
+        m = self.model
+        root = expr
+        while type(root) in (ast.Attribute, ast.Subscript):
+            if type(root) is ast.Subscript and names_read(root.slice):
+                return False  # ``rows[i]``: a different piece each time
+            root = root.value
+        if type(root) is not ast.Name:
+            return False
+        bindings = m.reaching_bindings(root)
+        if not bindings:
+            return False
+        for b in bindings:
+            if b.kind == "param" or b.node is loop:
+                continue
+            if any(anc is loop for anc in m.ancestors(b.node)):
+                return False
+        return True
+
+
+class TooManyTinyTasks(Rule):
+    """One task per item of a huge `range`.
+
+    ## What it does
+    Finds `delayed(f)(...)`, calls of `@delayed` functions and `client.submit(...)` inside
+    loops or comprehensions over `range(N)` with literal bounds, where the loops together
+    run at least `dask-tiny-task-count` times (100,000 by default); `client.map(f, range(N))`
+    with such an N; and `db.from_sequence(...)` with at least that many partitions
+    (`npartitions=N`, or `partition_size=` over a literal `range`).
+
+    ## Why is this bad?
+    Every task costs the scheduler roughly 200 µs to 1 ms of overhead (Dask docs), whatever
+    the work inside it. A million one-item tasks spend minutes to hours in bookkeeping, and
+    the graph itself can overwhelm the scheduler's memory long before any real work is done.
+
+    ## Example
+    ```python
+    results = [dask.delayed(score)(i) for i in range(1_000_000)]
+    ```
+
+    ## Use instead
+    ```python
+    def score_batch(items):
+        return [score(i) for i in items]
+
+    batches = [range(start, start + 10_000) for start in range(0, 1_000_000, 10_000)]
+    results = [dask.delayed(score_batch)(batch) for batch in batches]
+    # or: db.from_sequence(range(1_000_000), npartitions=100).map(score)
+    ```
+
+    ## Fix safety
+    No automatic fix: choosing the batch size and reshaping the results is a design decision.
+
+    ## Options
+    `dask-tiny-task-count`: the number of tasks from which a loop, a map or a Bag is
+    reported (default 100,000).
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-too-many-tasks
+    - https://distributed.dask.org/en/stable/efficiency.html#use-larger-tasks
+    - https://docs.dask.org/en/stable/best-practices.html#avoid-very-large-graphs
+    - Not flagged: loops over inputs of unknown length (files, partitions, a variable `n`),
+      loops that may `break` or `return` early, calls under an `if` in the loop and
+      comprehensions with an `if` filter, and already batched code.
+    """
+
+    code = "DSK309"
+    name = "too-many-tiny-tasks"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        threshold = self.options.tiny_task_count
+        func = node.func
+        t = type(func)
+        if t is ast.Attribute and func.attr not in ("submit", "map", "from_sequence") or \
+                t not in (ast.Attribute, ast.Name, ast.Call):
+            return  # cheap exits first: this runs on every call
+        if t is not ast.Call and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
+            n = self._bag_partitions(node)
+            if n is not None and n >= threshold:
+                yield self.report(
+                    node,
+                    f"db.from_sequence() with {n:,} partitions makes {n:,} tasks for each "
+                    "step of the bag, each costing roughly 200 µs–1 ms of scheduler overhead; "
+                    "use far fewer partitions (npartitions=100 to 1000 is typical)")
+            return
+        ep = m.entry_point(node)
+        if ep is None or ep.family not in ("client", "delayed") or ep.api == "delayed":
+            return
+        if ep.family == "client":
+            if type(func) is not ast.Attribute:
+                return
+            if func.attr == "map":
+                n = max((range_length(m, a) or 0 for a in ep.iterables), default=0)
+                if n >= threshold:
+                    yield self.report(
+                        node,
+                        f"{ep.api}() over {n:,} items submits {n:,} tasks, each costing "
+                        "roughly 200 µs–1 ms of scheduler overhead; map a batch function "
+                        "over chunks of the items instead (a few thousand tasks at most)")
+                return
+            if func.attr != "submit":
+                return
+        n, loop = self._iterations(node)
+        if n >= threshold:
+            yield self.report(
+                node,
+                f"{api_label(ep, node)} inside {loop_label(loop)} over range() makes about "
+                f"{n:,} tasks, each costing roughly 200 µs–1 ms of scheduler overhead; batch "
+                "the work into fewer, larger tasks (one call per chunk of items)")
+
+    def _iterations(self, node: ast.Call) -> tuple[int, ast.AST | None]:
+        """How many times the enclosing literal-``range`` loops run ``node`` (a lower bound:
+        loops of unknown length count once), and the outermost such loop."""
+        m = self.model
+        total, outermost = 1, None
+        for loop in m.enclosing_loops(node):
+            if type(loop) in (ast.For, ast.AsyncFor):
+                n = range_length(m, loop.iter)
+                if n is None:
+                    continue
+                if self._may_break(loop):
+                    return 0, None
+                total *= n
+                outermost = loop
+            elif type(loop) is not ast.While:
+                generators = loop.generators
+                if any(g.ifs for g in generators):
+                    return 0, None
+                for g in generators:
+                    n = range_length(m, g.iter)
+                    if n is not None:
+                        total *= n
+                        outermost = loop
+        if outermost is None:
+            return 0, None
+        for anc in m.ancestors(node):
+            if anc is outermost:
+                break
+            if type(anc) in (ast.If, ast.IfExp):
+                return 0, None  # a filter: fewer calls than iterations
+        return total, outermost
+
+    @staticmethod
+    def _may_break(loop) -> bool:
+        stack = list(loop.body)
+        while stack:
+            n = stack.pop()
+            if type(n) in (ast.Break, ast.Return):
+                return True
+            if isinstance(n, (*_SCOPE_NODES, *LOOP_NODES)):
+                if type(n) in LOOP_NODES:
+                    stack.extend(n.orelse)  # a break in a nested loop ends only that loop
+                    stack.extend(s for s in ast.walk(n) if type(s) is ast.Return)
+                continue
+            stack.extend(ast.iter_child_nodes(n))
+        return False
+
+    def _bag_partitions(self, node: ast.Call) -> int | None:
+        m = self.model
+        size = node.args[1] if len(node.args) > 1 else None
+        for kw in node.keywords:
+            if kw.arg == "npartitions":
+                return literal_int(m, kw.value)
+            if kw.arg == "partition_size":
+                size = kw.value
+        if size is not None and node.args:
+            step = literal_int(m, size)
+            length = range_length(m, node.args[0])
+            if step and step > 0 and length is not None:
+                return -(-length // step)
+        return None

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..findings import Finding, Safety
 from ..model import K, Value
+from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
 from .base import Rule
 from .tasks import site_text
@@ -105,11 +106,15 @@ class UnpicklableTaskArgument(Rule):
         if elements:
             subject = f"the elements of {subject if text else 'this iterable'} ({v.what})" \
                 if not text else f"the elements of '{text}' ({v.what})"
-        return self.report(
-            expr,
-            f"{subject} is passed to {ep.api} at line {ep.call.lineno}: it cannot be pickled "
-            "to a worker (a read-mode text handle is silently copied whole into the graph); "
-            "pass a path or URI and open it inside the task")
+        if "file" in v.what or "handle" in v.what:
+            why = ("it cannot be pickled to a worker, or, opened for reading as text, it is "
+                   "silently copied whole into the graph; pass the path and open it inside "
+                   "the task")
+        else:
+            why = ("it cannot be pickled to a worker; pass a picklable description (a path, "
+                   "a URI, the data itself) and create the resource inside the task")
+        return self.report(expr, f"{subject} is passed to {ep.api} at line {ep.call.lineno}: "
+                                 f"{why}")
 
 
 def free_names(m, fn) -> dict[str, list[ast.Name]]:
@@ -434,3 +439,560 @@ class LateBindingLoopClosure(Rule):
             if isinstance(ws, cst.SimpleWhitespace) and not ws.value:
                 node = node.with_changes(whitespace_after_lambda=cst.SimpleWhitespace(" "))
         return node.with_changes(params=params)
+
+def _unwrap_partial(m, expr) -> tuple[ast.AST, int]:
+    """The function inside ``functools.partial(f, ...)`` and how many positional arguments
+    the partials bind."""
+    bound = 0
+    for _ in range(8):
+        if type(expr) is ast.Call and m.qualname(expr.func) in V.PARTIAL_FUNCTIONS and \
+                expr.args:
+            bound += len(expr.args) - 1
+            expr = expr.args[0]
+        else:
+            break
+    return expr, bound
+
+
+def _is_plain_method(m, fn) -> bool:
+    """A def called with the instance as its first argument (not static, not class)."""
+    for dec in getattr(fn, "decorator_list", ()):
+        if m.qualname(dec) in ("builtins.staticmethod", "builtins.classmethod"):
+            return False
+    return True
+
+
+class BoundMethodTaskPicklesSelf(Rule):
+    """A bound method passed as a task, on an object that holds a Client, a resource or a
+    large object.
+
+    ## What it does
+    Finds `self.method` (or `obj.method`, where `obj` is an instance of a class defined in
+    the module) passed as a task function to `client.submit`, `client.map`, `delayed`,
+    `map_partitions` and the other task entry points (also through `functools.partial`), when
+    the class stores on `self` a distributed `Client` or `LocalCluster`, an unpicklable
+    resource (file handle, lock, connection, ...) or a large local object (a pandas frame
+    from `pd.read_*`, an array from `np.load`, a computed collection, ...).
+
+    ## Why is this bad?
+    Pickling a bound method pickles the whole instance it is bound to, with every attribute.
+    Verified with distributed 2026.8: `self.client.submit(self.work, 2)` on an object that
+    holds `self.client` failed with `cannot pickle 'socket' object`. With a large attribute,
+    every task ships a copy of it ("Sending large graph of size ...").
+
+    ## Example
+    ```python
+    class Job:
+        def __init__(self, client):
+            self.client = client
+            self.factor = 3
+
+        def work(self, x):
+            return x * self.factor
+
+        def run(self):
+            return self.client.submit(self.work, 2).result()
+    ```
+
+    ## Use instead
+    ```python
+    def work(x, factor):
+        return x * factor
+
+    class Job:
+        ...
+        def run(self):
+            return self.client.submit(work, 2, self.factor).result()
+    ```
+
+    ## Fix safety
+    No automatic fix: the method must be turned into a function that takes only the fields
+    it needs, which is a human decision.
+
+    ## Options
+    `dask-client-names`: an attribute assigned from a name matching these patterns (such as
+    a `client` parameter) is taken as a Client.
+
+    ## References
+    - https://github.com/dask/distributed/issues/725
+    - https://github.com/dask/distributed/issues/4464
+    - https://distributed.dask.org/en/stable/limitations.html
+    - Not flagged: classes whose attributes are plain data; `@staticmethod` and
+      `@classmethod` functions; classes that customise pickling (`__getstate__`,
+      `__reduce__`, ...).
+    - Known limitation: attributes assigned in base classes, and instances other than `self`
+      and names bound to a call of a class of this module, are not followed; class-level
+      annotations count as fields only in decorated classes (dataclasses, attrs), so
+      `NamedTuple` and pydantic models are missed.
+    """
+
+    code = "DSK205"
+    name = "bound-method-task-pickles-self"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        ep = m.entry_point(node)
+        if ep is None or not ep.functions:
+            return
+        for expr in ep.functions:
+            method, _ = _unwrap_partial(m, expr)
+            if type(method) is not ast.Attribute or type(method.value) is not ast.Name:
+                continue
+            cls = m.class_of_instance(method.value)
+            if cls is None:
+                continue
+            fn = m.method_of(method)
+            if fn is None or type(fn) is ast.Lambda or not _is_plain_method(m, fn):
+                continue
+            if any(hook in cls.bindings for hook in V.PICKLE_HOOKS):
+                continue
+            heavy = self._heavy_attribute(cls)
+            if heavy is None:
+                continue
+            attr, v, line = heavy
+            consequence = ("which is copied into every task" if v.kind == K.LARGE
+                           else "which cannot be pickled")
+            yield self.report(
+                expr,
+                f"bound method '{ast.unparse(method)}' passed to {ep.api} at line "
+                f"{node.lineno} pickles the whole '{cls.node.name}' instance with it, "
+                f"including 'self.{attr}' ({v.what}, set at line {line}), {consequence}; use "
+                "a @staticmethod or a module-level function that takes only the fields it "
+                "needs")
+
+    def _heavy_attribute(self, cls) -> tuple[str, Value, int] | None:
+        m = self.model
+        names = list(cls.attributes)
+        if cls.node.decorator_list:
+            # annotation-only fields are instance attributes in a dataclass or attrs class;
+            # in a plain class they only document (or type) something set elsewhere
+            names += [n for n, bs in cls.bindings.items() if n not in cls.attributes and bs
+                      and all(b.kind == "annotation" for b in bs)]
+        def first_line(attr):
+            bindings = cls.attributes.get(attr) or cls.bindings.get(attr)
+            return min(b.node.lineno for b in bindings)
+
+        for attr in sorted(names, key=first_line):
+            v = m.self_attribute_value(cls, attr)
+            if v is None or v.kind not in (K.CLIENT, K.CLUSTER, K.RESOURCE, K.LARGE):
+                continue
+            line = first_line(attr)
+            return attr, v, line
+        return None
+
+
+def _guarded_by(m, node, name: str, fn) -> bool:
+    """``node`` sits under an ``if`` (or a conditional expression) whose test reads ``name``:
+    the per-worker cache idiom ``if _model is None: _model = load()``."""
+    for anc in m.ancestors(node):
+        if anc is fn:
+            return False
+        if type(anc) in (ast.If, ast.IfExp, ast.While):
+            if any(type(n) is ast.Name and n.id == name for n in ast.walk(anc.test)):
+                return True
+    return False
+
+
+def _reads_as_cache(m, fn, name: str) -> bool:
+    """The task looks ``name`` up before changing it (a membership test, ``.get``, an ``is
+    None`` check): a memo or a lazily built per-worker object, not a result being collected.
+    """
+    for n in m.body_nodes(fn):
+        t = type(n)
+        if t is ast.Compare:
+            for op, right in zip(n.ops, n.comparators):
+                if type(op) in (ast.In, ast.NotIn) and type(right) is ast.Name and \
+                        right.id == name:
+                    return True
+                if type(op) in (ast.Is, ast.IsNot) and type(n.left) is ast.Name and \
+                        n.left.id == name:
+                    return True
+        elif t is ast.Call and type(n.func) is ast.Attribute and n.func.attr == "get" and \
+                type(n.func.value) is ast.Name and n.func.value.id == name:
+            return True
+        elif t in (ast.If, ast.IfExp, ast.While) and any(
+                type(x) is ast.Name and x.id == name for x in ast.walk(n.test)):
+            return True
+    return False
+
+
+class TaskMutatesGlobalState(Rule):
+    """A task that changes module-level or enclosing-scope state.
+
+    ## What it does
+    Finds, in the body of a task function, `global X` or `nonlocal X` followed by an
+    assignment to `X`, and in-place changes of a module-level or enclosing-scope container
+    (a name bound only to a list, dict or set display, or to `list()`, `dict()`, `set()`,
+    `defaultdict()`, `Counter()`, `deque()`, ...): calls of `.append`, `.extend`, `.update`,
+    `.add`, `.pop`, `.setdefault`, `.clear`, `.remove` and similar, `G[k] = v`,
+    `G[k] += v` and `del G[k]`.
+
+    ## Why is this bad?
+    Tasks run in worker processes, or on a copy of the function: updates they make never
+    reach the driver. Verified with distributed 2026.8: a module-level list appended to by
+    `client.map` tasks stayed `[]` even with `Client(processes=False)`, because cloudpickle
+    copies `__main__` globals into each task; the `processes` scheduler also left it `[]`,
+    and the `threads` scheduler filled it in a nondeterministic order (`[1, 0, 2, 3]`). The
+    Dask best practices say: "Avoid global state".
+
+    ## Example
+    ```python
+    results = []
+
+    @delayed
+    def inc(x):
+        results.append(x + 1)
+
+    dask.compute(*[inc(i) for i in range(4)])
+    ```
+
+    ## Use instead
+    ```python
+    @delayed
+    def inc(x):
+        return x + 1
+
+    results = list(dask.compute(*[inc(i) for i in range(4)]))
+    ```
+
+    ## Fix safety
+    No automatic fix: the results must be returned and combined in the driver.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-global-state
+    - https://github.com/dask/dask/issues/6321
+    - https://github.com/dask/dask/issues/8974
+    - Not flagged: reads of globals; objects created inside the task; logging, metrics and
+      progress-bar calls (their receivers are not plain containers); `distributed.Variable`,
+      `Queue` and `Lock`; the per-worker cache idiom, where the task looks the name up before
+      changing it (`if _model is None: _model = load()`, `if key not in _cache: ...`).
+    - Known limitation: mutable objects other than builtin containers (a module-level
+      DataFrame, an object's attributes) are not followed.
+    - Known limitation: test code that counts calls through a closure under the synchronous
+      or threaded scheduler (where the change does reach the caller) is reported too; such
+      code breaks on a cluster, but when that is intended, silence it with `# noqa: DSK206`
+      or `per-file-ignores` for the tests.
+    """
+
+    code = "DSK206"
+    name = "task-mutates-global-state"
+    node_types = ()
+
+    def finish(self) -> Iterator[Finding]:
+        m = self.model
+        for fn, sites in m.tasks.items():
+            scope = m.inner_scope(fn)
+            if scope is None:
+                continue
+            declared = scope.global_names | scope.nonlocal_names
+            first: dict[str, tuple] = {}
+            for n in m.body_nodes(fn):
+                found = self._change(n, fn, scope, declared)
+                if found is None:
+                    continue
+                name, _, anchor = found
+                if _guarded_by(m, anchor, name, fn) or _reads_as_cache(m, fn, name):
+                    continue
+                pos = (anchor.lineno, anchor.col_offset)
+                if name not in first or pos < first[name][0]:
+                    first[name] = (pos, found)
+            for _, (name, what, anchor) in sorted(first.values(), key=lambda x: x[0]):
+                yield self.report(
+                    anchor,
+                    f"task function {m.function_label(fn)} ({site_text(sites)}) {what}: on a "
+                    "cluster or the processes scheduler the change is made to the worker's "
+                    "copy and never reaches the driver (with threads it races); return the "
+                    "values and combine them in the driver, or use distributed.Variable/Queue "
+                    "to coordinate")
+
+    def _change(self, n, fn, scope, declared):
+        """``(name, description, anchor)`` when ``n`` changes state outside the task."""
+        t = type(n)
+        if t in (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete):
+            targets = n.targets if t in (ast.Assign, ast.Delete) else [n.target]
+            if t is ast.AnnAssign and n.value is None:
+                return None
+            for target in targets:
+                for tn in self._target_parts(target):
+                    if type(tn) is ast.Name and tn.id in declared and t is not ast.Delete:
+                        where = "global" if tn.id in scope.global_names else "nonlocal"
+                        return tn.id, f"rebinds {where} '{tn.id}'", n
+                    if type(tn) is ast.Subscript and type(tn.value) is ast.Name:
+                        origin = self._shared_container(tn.value, fn)
+                        if origin is not None:
+                            op = "deletes an item of" if t is ast.Delete else "sets an item of"
+                            return tn.value.id, f"{op} {origin} '{tn.value.id}'", n
+            return None
+        if t is ast.Call and type(n.func) is ast.Attribute and \
+                n.func.attr in V.CONTAINER_MUTATORS and type(n.func.value) is ast.Name:
+            origin = self._shared_container(n.func.value, fn)
+            if origin is not None:
+                name = n.func.value.id
+                return name, f"calls .{n.func.attr}() on {origin} '{name}'", n
+        return None
+
+    @staticmethod
+    def _target_parts(target):
+        if type(target) in (ast.Tuple, ast.List):
+            for elt in target.elts:
+                yield from TaskMutatesGlobalState._target_parts(
+                    elt.value if type(elt) is ast.Starred else elt)
+        else:
+            yield target
+
+    def _shared_container(self, name: ast.Name, fn) -> str | None:
+        """'module-level list' when ``name`` is free in ``fn`` and bound outside it only to
+        plain mutable containers."""
+        m = self.model
+        if not m.is_free_in(name, fn):
+            return None
+        scope, bindings = m.lookup(name.id, name._dsk_scope)
+        if scope is None or scope.kind == "class" or not bindings:
+            return None
+        kinds = set()
+        for b in bindings:
+            if b.kind == "augassign":
+                continue
+            kind = self._container_kind(b)
+            if kind is None:
+                return None
+            kinds.add(kind)
+        if not kinds:
+            return None
+        kind = kinds.pop() if len(kinds) == 1 else "container"
+        where = "module-level" if scope is m.module_scope else "enclosing-scope"
+        return f"{where} {kind}"
+
+    def _container_kind(self, b) -> str | None:
+        if b.kind != "assign" or b.index is not None or b.value is None:
+            return None
+        v = b.value
+        t = type(v)
+        if t in (ast.List, ast.ListComp):
+            return "list"
+        if t in (ast.Dict, ast.DictComp):
+            return "dict"
+        if t in (ast.Set, ast.SetComp):
+            return "set"
+        if t is ast.Call:
+            q = self.model.qualname(v.func)
+            if q in V.MUTABLE_CONTAINER_CONSTRUCTORS:
+                return q.rpartition(".")[2]
+        return None
+
+
+class TaskMutatesInput(Rule):
+    """A task that changes one of its arguments in place.
+
+    ## What it does
+    Finds, in the body of a task function, in-place changes of one of its parameters:
+    `p[k] = v`, `p.loc[...] = v` (also `iloc`, `at`, `iat`), `p[k] += v`, `del p[k]`, the
+    mutator methods (`.pop`, `.popitem`, `.setdefault`, and, called as a statement,
+    `.append`, `.extend`, `.insert`, `.update`, `.clear`, `.remove`, `.sort`, `.fill`,
+    `.resize`, ...), `p.method(..., inplace=True)`, `out=p` in a call, `np.copyto(p, ...)`
+    and `random.shuffle(p)`, and `p += x` when `p` is annotated as a mutable type (`list`,
+    `dict`, `np.ndarray`, `pd.DataFrame`, ...).
+
+    ## Why is this bad?
+    Dask may hand the same object to several tasks, keep it as a stored result, or run a
+    task again after a failure, so a task must not modify its inputs. Verified with dask
+    2026.8: two `@delayed` calls that each incremented a counter in the same input dict
+    returned `(2, 1)` and changed the caller's dict. Whether the change reaches the driver
+    depends on the deployment: tasks from `client.map(writer, range(3), canvas=arr)` that
+    each set one cell of a NumPy array changed the driver's array with
+    `Client(processes=False)` and left it untouched with process workers.
+
+    ## Example
+    ```python
+    @delayed
+    def bump(counts):
+        counts["n"] += 1
+        return counts["n"]
+    ```
+
+    ## Use instead
+    ```python
+    @delayed
+    def bump(counts):
+        counts = dict(counts)
+        counts["n"] += 1
+        return counts["n"]
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The planned fix, inserting `p = copy.copy(p)` at the top of the
+    function, is unsafe: a shallow copy may not be enough for nested objects, and copying
+    costs memory and time on every call.
+
+    ## Options
+    `dask-report-partition-mutation` (default false): also report in-place changes of the
+    partition, block or element that a per-chunk function receives (`map_partitions`,
+    `map_blocks`, `apply`, `map`, Bag `map`, ...). Verified with dask 2026.8: changing a
+    `map_partitions` partition in place did not change the source pandas frame of
+    `from_pandas`, but the Dask docs still discourage it, so it is opt-in.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#don-t-mutate-inputs
+    - https://docs.dask.org/en/stable/graphs.html
+    - https://github.com/dask/dask/issues/8974
+    - https://github.com/dask/dask/issues/2409
+    - Not flagged: `p += 1` on a parameter that is not annotated as mutable (it rebinds for
+      immutable types); changes after the parameter was rebound (`p = p.copy()`); `*args`
+      and `**kwargs` (fresh for every call); `self`; `p["a"].fillna(..., inplace=True)`
+      (under pandas copy-on-write it does not change `p`).
+    - Known limitation: changes made through an alias (`q = p; q[0] = 1`) or in a helper the
+      task calls are not followed.
+    """
+
+    code = "DSK207"
+    name = "task-mutates-input"
+    node_types = ()
+    fix_safety = None  # unsafe fix (p = copy.copy(p)) arrives with the fix engine
+
+    def finish(self) -> Iterator[Finding]:
+        m = self.model
+        report_chunks = getattr(self.options, "report_partition_mutation", False)
+        for fn, sites in m.tasks.items():
+            scope = m.inner_scope(fn)
+            if scope is None:
+                continue
+            params = self._params(fn, scope)
+            if not params:
+                continue
+            if not report_chunks:
+                chunk = self._chunk_params(fn, sites, scope)
+                params = {p: a for p, a in params.items() if p not in chunk}
+                if not params:
+                    continue
+            first: dict[str, tuple] = {}
+            for n in m.body_nodes(fn):
+                found = self._mutation(n, params)
+                if found is not None:
+                    name, _, anchor = found
+                    pos = (anchor.lineno, anchor.col_offset)
+                    if name not in first or pos < first[name][0]:
+                        first[name] = (pos, found)
+            for _, (name, how, anchor) in sorted(first.values(), key=lambda x: x[0]):
+                yield self.report(
+                    anchor,
+                    f"task function {m.function_label(fn)} ({site_text(sites)}) changes its "
+                    f"input '{name}' in place ({how}): Dask may pass the same object to other "
+                    "tasks, keep it as a stored result or rerun the task; copy it first "
+                    f"({name} = {name}.copy()) or build and return a new object")
+
+    @staticmethod
+    def _params(fn, scope) -> dict[str, ast.arg]:
+        args = fn.args
+        named = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        return {a.arg: a for a in named if a.arg != scope.self_name}
+
+    def _chunk_params(self, fn, sites, scope) -> set[str]:
+        """Parameters that receive a partition, block or element at every site (opt-in)."""
+        m = self.model
+        args = fn.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if scope.self_name is not None and positional and positional[0] == scope.self_name:
+            positional = positional[1:]
+        result: set[str] | None = None
+        for site in sites:
+            chunk: set[str] = set()
+            if site.per_chunk and type(site.call) is ast.Call:
+                chunk = self._chunk_params_at(m, fn, site.call, positional)
+            result = chunk if result is None else result & chunk
+        return result or set()
+
+    @staticmethod
+    def _chunk_params_at(m, fn, call, positional) -> set[str]:
+        ep = m.entry_point(call)
+        if ep is None:
+            return set()
+        bound = 0
+        for expr in ep.functions:
+            inner, k = _unwrap_partial(m, expr)
+            if m.function_of(inner) is fn:
+                bound = k
+                break
+        params = positional[bound:]
+        if not params:
+            return set()
+        q = m.qualname(call.func)
+        if q in V.MODULE_TASK_FUNCTIONS or q in V.MODULE_REDUCTIONS:
+            return set(params)  # dd.map_partitions(f, a, b), da.blockwise(...): all chunks
+        chunk = {params[0]}
+        data = [a for a in call.args if a not in ep.functions]
+        for i, arg in enumerate(data, 1):
+            if i < len(params) and m.is_collection(arg):
+                chunk.add(params[i])
+        return chunk
+
+    def _param_name(self, node, params) -> str | None:
+        """The parameter ``node`` names, when only the parameter's binding reaches it."""
+        if type(node) is not ast.Name or node.id not in params:
+            return None
+        bindings = self.model.reaching_bindings(node)
+        if not bindings or any(b.kind != "param" or b.node is not params[node.id]
+                               for b in bindings):
+            return None
+        return node.id
+
+    def _subscript_base(self, target, params) -> str | None:
+        if type(target) is not ast.Subscript:
+            return None
+        base = target.value
+        if type(base) is ast.Attribute and base.attr in V.PANDAS_INDEXERS:
+            base = base.value
+        return self._param_name(base, params)
+
+    def _mutation(self, n, params):
+        t = type(n)
+        if t in (ast.Assign, ast.AugAssign, ast.Delete):
+            targets = n.targets if t in (ast.Assign, ast.Delete) else [n.target]
+            for target in targets:
+                for part in TaskMutatesGlobalState._target_parts(target):
+                    name = self._subscript_base(part, params)
+                    if name is not None:
+                        how = {ast.Assign: "item assignment", ast.AugAssign:
+                               "augmented item assignment", ast.Delete: "del"}[t]
+                        return name, how, n
+            if t is ast.AugAssign:
+                name = self._param_name(n.target, params)
+                if name is not None and self._annotated_mutable(params[name]):
+                    return name, "augmented assignment on a mutable parameter", n
+            return None
+        if t is not ast.Call:
+            return None
+        func = n.func
+        if type(func) is ast.Attribute:
+            name = self._param_name(func.value, params)
+            if name is not None:
+                meth = func.attr
+                if meth in V.INPUT_MUTATORS_ALWAYS or (
+                        meth in V.INPUT_MUTATORS_STATEMENT and type(n._dsk_parent) is ast.Expr):
+                    return name, f".{meth}()", n
+                for kw in n.keywords:
+                    if kw.arg == "inplace" and type(kw.value) is ast.Constant and \
+                            kw.value.value is True:
+                        return name, f".{meth}(inplace=True)", n
+        for kw in n.keywords:
+            if kw.arg == "out":
+                name = self._param_name(kw.value, params)
+                if name is not None:
+                    return name, f"out={name}", n
+        position = V.IN_PLACE_FUNCTIONS.get(self.model.qualname(func))
+        if position is not None and len(n.args) > position:
+            name = self._param_name(n.args[position], params)
+            if name is not None:
+                return name, f"{ast.unparse(func)}()", n
+        return None
+
+    def _annotated_mutable(self, arg: ast.arg) -> bool:
+        ann = arg.annotation
+        if ann is None:
+            return False
+        if type(ann) is ast.Subscript:
+            ann = ann.value
+        return self.model.qualname(ann) in V.MUTABLE_ANNOTATIONS

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import COLLECTIONS, K, dotted
+from ..model.semantic import call_name
 from ..model import vocabulary as V
 from .base import Rule
 
@@ -74,8 +75,12 @@ class BlockingWaitInTask(Rule):
     name = "blocking-wait-in-task"
     node_types = (ast.Call,)
 
+    _NAMES = frozenset({"gather", "result", "wait", "as_completed"})
+
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
+        if call_name(node) not in self._NAMES:
+            return
         func = node.func
         label = None
         if type(func) is ast.Attribute and func.attr in ("gather", "result"):
@@ -278,3 +283,202 @@ class ComputeInTask(Rule):
                         return f"'{n.value.id}.{n.attr}'"
         return None
 
+
+
+#: The task-site APIs through which a function becomes a delayed task.
+_DELAYED_SITE_APIS = frozenset({"@delayed", "delayed"})
+#: Calls that evaluate Dask objects in the same function (the task-launch pattern).
+_EVALUATING_METHODS = frozenset({"compute", "persist", "gather", "result"})
+
+
+class DelayedCallInDelayed(Rule):
+    """Calling a delayed function inside a delayed function.
+
+    ## What it does
+    Finds, in the body of a function decorated with `@delayed` (or wrapped with
+    `delayed(f)`), calls that build more delayed objects: `delayed(g)(...)`, a call of
+    another `@delayed` function, or a call of a name bound to `delayed(g)`, when the function
+    never computes them itself (no `compute`, `dask.compute`, `persist`, `client.gather` or
+    `.result()` in its body).
+
+    ## Why is this bad?
+    Inside a task, the inner calls only add nodes to a new graph that nobody runs: the outer
+    task returns unevaluated `Delayed` objects instead of results. Verified with dask 2026.8:
+    computing `@delayed def process_all(xs): return [delayed(abs)(x) for x in xs]` gave
+    `[Delayed('abs-…'), Delayed('abs-…')]`. When the inner objects are computed one by one
+    they run serially instead (dask/dask#10733). The Dask best practices say: "Avoid calling
+    delayed within delayed functions"; a normal function that calls delayed functions builds
+    the graph in the driver.
+
+    ## Example
+    ```python
+    @delayed
+    def process_all(xs):
+        return [delayed(abs)(x) for x in xs]
+
+    results = process_all(data).compute()  # a list of Delayed objects
+    ```
+
+    ## Use instead
+    ```python
+    def process_all(xs):
+        return [delayed(abs)(x) for x in xs]
+
+    results = dask.compute(*process_all(data))
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The planned fix, removing the outer `@delayed` decorator, is
+    unsafe: it changes what every caller of the function gets back (a list of Delayed
+    objects instead of one Delayed), so callers that call `.compute()` on the result or pass
+    it to other delayed functions must change too.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-calling-delayed-within-delayed-functions
+    - https://github.com/dask/dask/issues/10733
+    - https://github.com/dask/dask/issues/5751
+    - Not flagged: the task-launch pattern, where the function computes the inner delayed
+      objects itself (`a, b = compute(fib(n - 1), fib(n - 2))`); a delayed call whose result
+      is discarded (a bare statement); `delayed` used in a plain function.
+    - Known limitation: one compute anywhere in the function silences every inner delayed
+      call in it, even one whose result is returned uncomputed.
+    """
+
+    code = "DSK103"
+    name = "delayed-call-in-delayed"
+    node_types = (ast.Call,)
+    fix_safety = None  # unsafe fix (drop the outer @delayed) arrives with the fix engine
+
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        self._evaluates: dict[int, bool] = {}
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        ep = m.entry_point(node)
+        if ep is None or ep.family != "delayed" or ep.api == "delayed":
+            return  # ``delayed(g)`` alone wraps; only calling a delayed function builds a node
+        fn, sites = m.task_sites_of(node)
+        sites = [s for s in sites if s.api in _DELAYED_SITE_APIS]
+        if not sites:
+            return
+        stmt = m.statement_of(node)
+        if type(stmt) is ast.Expr and stmt.value is node:
+            return  # discarded: nothing reaches the result (discarded-lazy-result)
+        if self._computes_itself(fn):
+            return
+        label = self._label(node)
+        outer = "remove the outer @delayed" if all(s.api == "@delayed" for s in sites) \
+            else "call it directly instead of through delayed()"
+        yield self.report(
+            node,
+            f"{label} inside delayed function {m.function_label(fn)} ({site_text(sites)}) "
+            "only adds a node to a graph nobody runs: the outer task returns unevaluated "
+            f"Delayed objects; {outer} so the function builds the graph in the driver, or "
+            "compute the inner objects in the function")
+
+    @staticmethod
+    def _label(node: ast.Call) -> str:
+        func = node.func
+        text = ast.unparse(func)
+        if len(text) > 40:
+            text = text[:37] + "..."
+        return f"{text}(...)" if node.args or node.keywords else f"{text}()"
+
+    def _computes_itself(self, fn) -> bool:
+        key = id(fn)
+        if key not in self._evaluates:
+            m = self.model
+            found = False
+            for n in m.body_nodes(fn):
+                if type(n) is not ast.Call:
+                    continue
+                func = n.func
+                if type(func) is ast.Attribute and func.attr in _EVALUATING_METHODS or \
+                        m.qualname(func) in V.DASK_COMPUTE_FUNCTIONS | V.DASK_PERSIST_FUNCTIONS:
+                    found = True
+                    break
+            self._evaluates[key] = found
+        return self._evaluates[key]
+
+
+class ClientCreatedInTask(Rule):
+    """Creating a `Client` or `LocalCluster` inside a task.
+
+    ## What it does
+    Finds a resolved `distributed.Client(...)` or `LocalCluster(...)` constructed in the body
+    of a task function (a function passed to `client.submit`/`client.map`, `delayed`,
+    `map_partitions` and the other task entry points, or decorated with `@delayed`).
+
+    ## Why is this bad?
+    Without an address, `Client()` starts a whole `LocalCluster` inside the worker. On
+    process-based (daemonic) workers this fails: verified with distributed 2026.8, a task
+    calling `Client(n_workers=1)` raised `AssertionError: daemonic processes are not allowed
+    to have children`, then `RuntimeError: Nanny failed to start`. With an address, every task
+    opens a new connection to the scheduler, and waits through that client do not secede, so
+    they can deadlock the cluster (DSK101).
+
+    ## Example
+    ```python
+    def process(x):
+        client = Client("tcp://scheduler:8786")
+        return client.gather(client.map(inc, range(x)))
+
+    client.submit(process, 10)
+    ```
+
+    ## Use instead
+    ```python
+    def process(x):
+        with worker_client() as client:
+            return client.gather(client.map(inc, range(x)))
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The planned fix, replacing `Client(address)` with `get_client()`,
+    is unsafe: `get_client()` returns a client of the scheduler the worker belongs to, which
+    differs from the original when the address pointed elsewhere; and waits through it still
+    need `secede()`/`rejoin()` or `worker_client()`.
+
+    ## Options
+    None.
+
+    ## References
+    - https://distributed.dask.org/en/stable/task-launch.html
+    - https://github.com/dask/distributed/issues/2142
+    - https://github.com/dask/distributed/issues/950
+    - Not flagged: `get_client()`, `worker_client()`, `Client.current()`, a Client created in
+      driver code, and functions passed to `client.run` (they are not tasks).
+    - Known limitation: a Client created in a helper function that the task calls is not
+      followed.
+    """
+
+    code = "DSK104"
+    name = "client-created-in-task"
+    node_types = (ast.Call,)
+    fix_safety = None  # unsafe fix (Client(addr) -> get_client()) arrives with the fix engine
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        q = m.qualname(node.func)
+        if q not in V.CLIENT_CONSTRUCTORS and q not in V.CLUSTER_FACTORIES:
+            return
+        fn, sites = m.task_sites_of(node)
+        if not sites:
+            return
+        name = q.rpartition(".")[2]
+        where = f"inside task function {m.function_label(fn)} ({site_text(sites)})"
+        if q in V.CLIENT_CONSTRUCTORS and (node.args or any(
+                kw.arg == "address" for kw in node.keywords)):
+            why = ("opens a new connection to the scheduler in every task, and waits through "
+                   "it do not secede (they can deadlock the cluster)")
+        else:
+            why = ("starts a whole new local cluster inside the worker (on process workers it "
+                   "fails: 'daemonic processes are not allowed to have children')")
+        yield self.report(
+            node,
+            f"{name}(...) {where} {why}; use get_client() or `with worker_client() as "
+            "client:` to reach the cluster the task runs on")

@@ -1,0 +1,617 @@
+"""Array and chunk rules (catalog section 5)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import FRAMES, K, dotted
+from ..model import vocabulary as V
+from ..model.arrays import align
+from .base import Rule
+
+_ELEMENTWISE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
+                    ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift)
+_ELEMENTWISE_COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
+#: Dask's PerformanceWarning threshold in ``unify_chunks``.
+_WARNING_FACTOR = 10
+#: Callee names that may take ``chunks`` positionally.
+_POSITIONAL_CHUNKS = frozenset(q.rpartition(".")[2] for q in V.DASK_ARRAY_CHUNKS_POSITION) | \
+    frozenset(q.rpartition(".")[2] for q in V.ARRAY_RECHUNK_FUNCTIONS)
+_CONVERSION_NAMES = frozenset(
+    q.rpartition(".")[2] for q in (*V.IMPLICIT_COMPUTE_CONVERSIONS, *V.IMPLICIT_COMPUTE_QUERIES))
+
+
+def text(node: ast.AST, limit: int = 40) -> str:
+    """Source text of an expression, shortened for messages."""
+    s = ast.unparse(node)
+    return s if len(s) <= limit else s[:limit - 3] + "..."
+
+
+def receiver(node: ast.AST, limit: int = 30) -> str:
+    """Source text of an expression as the receiver of a method call."""
+    shown = text(node, limit)
+    if type(node) in (ast.Name, ast.Attribute, ast.Call, ast.Subscript):
+        return shown
+    return f"({shown})"
+
+
+def callee_name(call: ast.Call) -> str | None:
+    """The last name of the callee (``asarray`` for ``np.asarray``): a cheap prefilter
+    before resolving it."""
+    func = call.func
+    t = type(func)
+    return func.attr if t is ast.Attribute else func.id if t is ast.Name else None
+
+
+def call_label(call: ast.Call) -> str:
+    name = dotted(call.func)
+    if name is None and type(call.func) is ast.Attribute:
+        name = f"....{call.func.attr}"
+    return f"{name or text(call.func)}()"
+
+
+class TinyChunks(Rule):
+    """A Dask array created or rechunked with literal chunks so small that it has a huge number
+    of blocks.
+
+    ## What it does
+    Finds `chunks=` written as literals in `dask.array` creators (`da.ones`, `da.zeros`,
+    `da.random.*`, `da.arange`, `da.from_array` of a NumPy array with a literal shape, ...) and
+    in `x.rechunk(...)`/`da.rechunk(x, ...)`, when the array's shape is also known and the
+    chunks split it into more than `dask-tiny-chunk-blocks` blocks (default 100 000) of fewer
+    than `dask-tiny-chunk-elements` elements each (default 10 000). `chunks=1` is the extreme
+    case: one element per block.
+
+    ## Why is this bad?
+    `chunks` is the shape of one block, not the number of blocks: "specifying `chunks=1`
+    means that you will have many chunks, each with exactly one element" (Dask docs). Every
+    block becomes at least one task, and the scheduler spends about a millisecond per task,
+    so the overhead dwarfs the work. Verified with dask 2026.8: a (10000, 10000) array with
+    (10, 10) chunks has 1 000 000 blocks, and its `.sum()` built a 2 333 459-task graph.
+
+    ## Example
+    ```python
+    x = da.random.random((10_000, 10_000), chunks=(10, 10))
+    ```
+
+    ## Use instead
+    ```python
+    x = da.random.random((10_000, 10_000), chunks="auto")  # or blocks of ~100 MB
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (`chunks="auto"`) will be unsafe: it changes the memory
+    each task needs and can change the order of floating-point reductions, hence the last
+    bits of results.
+
+    ## Options
+    - `dask-tiny-chunk-elements`: blocks with fewer elements than this are tiny (10000).
+    - `dask-tiny-chunk-blocks`: report only when the array has more blocks than this (100000).
+
+    ## References
+    - https://docs.dask.org/en/stable/array-chunks.html
+    - https://docs.dask.org/en/stable/array-best-practices.html#select-a-good-chunk-size
+    - https://blog.dask.org/2021/11/02/choosing-dask-chunk-sizes
+    - https://github.com/dask/dask/issues/417
+    - Not flagged: small arrays, `chunks=-1`, `"auto"` or byte sizes, chunks read from
+      storage metadata or computed at run time, xarray's `.chunk(...)`, zarr and h5py chunks.
+    - Known limitation: the shape must be spelled out in the same module (literals, or names
+      bound once to literals); an array whose shape comes from a file or a parameter is not
+      checked, nor is the dtype used to compute block sizes in bytes.
+    """
+
+    code = "DSK501"
+    name = "tiny-chunks"
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        if not (any(kw.arg == "chunks" for kw in node.keywords) or (
+                len(node.args) >= 2 and callee_name(node) in _POSITIONAL_CHUNKS) or (
+                node.args and callee_name(node) == "rechunk")):
+            return
+        layout = self.model.array_layout(node)
+        if layout is None or layout.chunks is None or layout.node is not node:
+            return
+        blocks, elements = layout.blocks, layout.block_elements
+        if blocks <= self.options.tiny_chunk_blocks or \
+                elements >= self.options.tiny_chunk_elements:
+            return
+        plural = "s" if elements != 1 else ""
+        yield self.report(
+            node,
+            f"{call_label(node)} with chunks={text(layout.spec)} splits the {layout.shape} "
+            f"array into {blocks:,} blocks of at most {elements:,} element{plural}: every "
+            "block is a task, "
+            "so scheduling overhead swamps the work (`chunks` is the size of one block, not "
+            'the number of blocks); use chunks="auto" or blocks of about 100 MB',
+            fix_data={"chunks": layout.spec})
+
+
+class MisalignedChunks(Rule):
+    """Two Dask arrays with crossing literal chunks combined elementwise or block by block.
+
+    ## What it does
+    Finds elementwise operators (`a + b`, `a * b`, `a < b`, ...), `da.map_blocks(f, a, b)`,
+    `a.map_blocks(f, b)` and `da.blockwise(...)` on arrays whose shapes and chunks are both
+    written as literals, when aligning their blocks multiplies the number of blocks by 10 or
+    more: the condition under which Dask's `unify_chunks` emits its `PerformanceWarning` for
+    operators and `blockwise` (`map_blocks` does the same rechunk silently). Typically one
+    array is chunked by rows and the other by columns.
+
+    ## Why is this bad?
+    Dask must rechunk both arrays to the common refinement of their block boundaries before
+    it can combine them block by block. Verified with dask 2026.8: adding two
+    (1000, 1000) arrays chunked (1000, 10) and (10, 1000) warns "PerformanceWarning:
+    Increasing number of chunks by factor of 100", and the result has 100 × 100 blocks;
+    `da.map_blocks(np.add, a, b)` gives the same 100 × 100 blocks without a warning.
+    Chunks "should align with the computation" (Dask docs).
+
+    ## Example
+    ```python
+    a = da.ones((1000, 1000), chunks=(1000, 10))
+    b = da.ones((1000, 1000), chunks=(10, 1000))
+    c = a + b
+    ```
+
+    ## Use instead
+    ```python
+    a = da.ones((1000, 1000), chunks=(100, 100))
+    b = da.ones((1000, 1000), chunks=(100, 100))
+    c = a + b  # or: a + b.rechunk(a.chunks)
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (rechunking one side to the other's chunks) will be
+    unsafe: which side to rechunk, and to what, is a trade-off between memory and
+    communication that depends on the rest of the program.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/array-chunks.html
+    - `unify_chunks` in `dask/array/core.py` (the warning).
+    - Not flagged: unknown chunks (`"auto"`, storage chunks, parameters), equal chunks,
+      broadcasting against a single-block array, and `blockwise(..., align_arrays=False)`.
+    - Known limitation: NumPy ufuncs (`np.add(a, b)`) and `da.*` functions other than
+      `map_blocks`/`blockwise` are not checked.
+    """
+
+    code = "DSK502"
+    name = "misaligned-chunks"
+    node_types = (ast.BinOp, ast.Compare, ast.Call)
+
+    def check(self, node) -> Iterator[Finding]:
+        operands = self._operands(node)
+        if not operands:
+            return
+        m = self.model
+        pairs = []
+        for expr, index in operands:
+            layout = m.array_layout(expr)
+            if layout is None or layout.chunks is None:
+                return
+            pairs.append((expr, layout, index if index is not None
+                          else tuple(range(len(layout.shape)))[::-1]))
+        if len(pairs) < 2:
+            return
+        alignment = align([(layout, index) for _, layout, index in pairs])
+        if alignment is None or alignment.blocks < _WARNING_FACTOR * \
+                alignment.most_input_blocks:
+            return
+        described = ", ".join(
+            f"{text(expr, 20)} with chunks {layout.block_shape()}"
+            + (f" (line {layout.node.lineno})" if layout.node is not None else "")
+            for expr, layout, _ in pairs)
+        label = call_label(node) if type(node) is ast.Call else text(node, 30)
+        yield self.report(
+            node,
+            f"{label} combines arrays whose chunks cross ({described}): Dask rechunks them "
+            f"to {alignment.blocks:,} blocks, {int(alignment.factor)} times more than "
+            "either input; create them with the same chunks or rechunk one side to match "
+            "the other")
+
+    def _operands(self, node) -> list[tuple[ast.AST, tuple | None]]:
+        m = self.model
+        t = type(node)
+        if t is ast.BinOp:
+            if type(node.op) in _ELEMENTWISE_OPS:
+                return [(node.left, None), (node.right, None)]
+            return []
+        if t is ast.Compare:
+            if len(node.ops) == 1 and type(node.ops[0]) in _ELEMENTWISE_COMPARISONS:
+                return [(node.left, None), (node.comparators[0], None)]
+            return []
+        if any(type(a) is ast.Starred for a in node.args) or \
+                any(kw.arg is None for kw in node.keywords):
+            return []
+        func = node.func
+        if callee_name(node) not in ("map_blocks", "blockwise"):
+            return []
+        q = m.qualname(func)
+        if q in V.ARRAY_ALIGNING_FUNCTIONS:
+            return self._positional_arrays(node.args[1:])
+        if q in V.ARRAY_BLOCKWISE_FUNCTIONS:
+            return self._blockwise_arrays(node)
+        if q is None and type(func) is ast.Attribute and func.attr == "map_blocks" and \
+                m.kind(func.value) == K.ARRAY:
+            return self._positional_arrays([func.value, *node.args[1:]])
+        return []
+
+    def _positional_arrays(self, args) -> list:
+        out = []
+        for a in args:
+            if type(a) is ast.Constant:
+                continue  # a scalar is not aligned
+            out.append((a, None))  # an unknown argument makes the whole call unknown
+        return out
+
+    def _blockwise_arrays(self, call: ast.Call) -> list:
+        for kw in call.keywords:
+            if kw.arg == "align_arrays" and not (type(kw.value) is ast.Constant and
+                                                 kw.value.value is True):
+                return []
+        args = call.args[2:]
+        if len(args) % 2:
+            return []
+        out = []
+        for array, index in zip(args[::2], args[1::2]):
+            if type(index) is ast.Constant and index.value is None:
+                continue  # not an array
+            if type(index) is ast.Constant and type(index.value) is str:
+                labels = tuple(index.value)
+            elif type(index) is ast.Tuple and all(type(e) is ast.Constant for e in index.elts):
+                labels = tuple(e.value for e in index.elts)
+            else:
+                return []
+            out.append((array, labels))
+        return out
+
+
+class UnknownChunks(Rule):
+    """`ddf.values` or `ddf.to_dask_array()` (unknown chunk sizes) sliced, reshaped or
+    measured.
+
+    ## What it does
+    Finds `<dask frame>.values` and `<dask frame>.to_dask_array()` without `lengths=True`
+    whose result is then indexed by position along the rows (`[:10]`, `[0]`, `[::2]`,
+    `[[1, 2]]`), reshaped (`.reshape`, `.ravel`, `.flatten`), passed to `len()` or asked for
+    `.shape[0]`, directly or through a variable. The finding is on the `.values` /
+    `.to_dask_array()` expression, and names the line of the failing use.
+
+    ## Why is this bad?
+    Dask does not know how many rows each partition has, so the array's row chunks are
+    `nan`. Verified with dask 2026.8: `ddf.values.chunks` is `((nan, nan, nan, nan), (2,))`;
+    `v[:10]`, `v[0]` and `v[[1, 2]]` raise `ValueError: Arrays chunk sizes are unknown`,
+    `v.reshape(...)`, `v.ravel()` and `len(v)` raise too, and `v.shape[0]` is `nan`.
+
+    ## Example
+    ```python
+    X = ddf.values
+    head = X[:1000]
+    ```
+
+    ## Use instead
+    ```python
+    X = ddf.to_dask_array(lengths=True)
+    head = X[:1000]
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (`ddf.to_dask_array(lengths=True)`) will be unsafe: it
+    computes every partition's length eagerly, an extra pass over the data when the graph is
+    built.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/array-chunks.html#unknown-chunks
+    - Not flagged: `.values` used in elementwise operations or reductions, column selection
+      (`v[:, 0]`), boolean masks, `to_dask_array(lengths=True)` or `lengths=[...]`, arrays
+      on which `compute_chunk_sizes()` is called, pandas and xarray `.values`.
+    - Known limitation: a use through a second variable, an attribute or another function
+      is not followed.
+    """
+
+    code = "DSK503"
+    name = "unknown-chunks"
+    node_types = (ast.Attribute, ast.Call)
+
+    def check(self, node) -> Iterator[Finding]:
+        m = self.model
+        if type(node) is ast.Attribute:
+            if node.attr != "values" or type(node.ctx) is not ast.Load:
+                return
+            frame, label = node.value, ".values"
+        else:
+            func = node.func
+            if type(func) is not ast.Attribute or func.attr != "to_dask_array":
+                return
+            for kw in node.keywords:
+                if kw.arg is None or (kw.arg == "lengths" and not (
+                        type(kw.value) is ast.Constant and kw.value.value is None)):
+                    return
+            if node.args:
+                return
+            frame, label = func.value, ".to_dask_array()"
+        if m.kind(frame) not in FRAMES:
+            return
+        use = self._failing_use(node)
+        if use is None:
+            return
+        what, line = use
+        yield self.report(
+            node,
+            f"{text(frame, 30)}{label} has unknown chunk sizes (nan rows per partition), and "
+            f"{what} at line {line} fails on it ('Arrays chunk sizes are unknown'); use "
+            f"{text(frame, 30)}.to_dask_array(lengths=True), or call compute_chunk_sizes() "
+            "first", fix_data={"frame": frame})
+
+    def _failing_use(self, expr) -> tuple[str, int] | None:
+        direct = self._use(expr)
+        if direct is not None:
+            return direct
+        parent = expr._dsk_parent
+        target = None
+        if type(parent) is ast.Assign and len(parent.targets) == 1 and \
+                type(parent.targets[0]) is ast.Name:
+            target = parent.targets[0]
+        elif type(parent) in (ast.AnnAssign, ast.NamedExpr) and type(parent.target) is ast.Name:
+            target = parent.target
+        if target is None:
+            return None
+        m = self.model
+        scope = target._dsk_scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        found = None
+        for name in m.loaded_names(scope.node):
+            if name.id != target.id:
+                continue
+            bindings = m.reaching_bindings(name)
+            if not any(b.node is target for b in bindings):
+                continue
+            after = name._dsk_parent
+            if type(after) is ast.Attribute and after.value is name and \
+                    after.attr == "compute_chunk_sizes":
+                return None
+            if len(bindings) != 1:
+                continue
+            use = self._use(name)
+            if use is not None and (found is None or use[1] < found[1]):
+                found = use
+        return found
+
+    def _use(self, expr) -> tuple[str, int] | None:
+        """How ``expr`` (an array with unknown row chunks) is used, when that use fails."""
+        parent = expr._dsk_parent
+        t = type(parent)
+        if t is ast.Subscript and parent.value is expr and type(parent.ctx) is ast.Load:
+            index = parent.slice
+            first = index.elts[0] if type(index) is ast.Tuple and index.elts else index
+            if _positional(first):
+                return f"indexing it with [{text(index, 20)}]", parent.lineno
+        elif t is ast.Attribute and parent.value is expr:
+            grand = parent._dsk_parent
+            if parent.attr in ("reshape", "ravel", "flatten") and type(grand) is ast.Call \
+                    and grand.func is parent:
+                return f".{parent.attr}()", grand.lineno
+            if parent.attr == "shape" and type(grand) is ast.Subscript and \
+                    grand.value is parent and type(grand.slice) is ast.Constant and \
+                    grand.slice.value == 0:
+                return ".shape[0] (nan)", grand.lineno
+        elif t is ast.Call and expr in parent.args and len(parent.args) == 1 and \
+                self.model.qualname(parent.func) == "builtins.len":
+            return "len()", parent.lineno
+        return None
+
+
+def _positional(index) -> bool:
+    """An index along the first axis that needs its chunk sizes (not ``:`` nor a mask)."""
+    t = type(index)
+    if t is ast.Constant:
+        return type(index.value) is int
+    if t is ast.UnaryOp and type(index.op) is ast.USub:
+        return type(index.operand) is ast.Constant and type(index.operand.value) is int
+    if t is ast.Slice:
+        return any(part is not None and not (type(part) is ast.Constant and part.value is None)
+                   for part in (index.lower, index.upper, index.step))
+    if t is ast.List:
+        return bool(index.elts) and all(type(e) is ast.Constant and type(e.value) is int
+                                        for e in index.elts)
+    return False
+
+
+class ImplicitCompute(Rule):
+    """A Dask collection computed silently by a conversion: `np.asarray(x)`, `float(x)`,
+    `list(series)`, or `len(ddf)` again and again.
+
+    ## What it does
+    Finds `np.asarray(...)`, `np.array(...)` and `np.asanyarray(...)` of a Dask Array,
+    DataFrame or Series; `list(...)` of a Dask Series; `float(...)` and `int(...)` of a Dask
+    Array expression (`float(x.sum())`); and `len(ddf)` of a Dask DataFrame or Series when
+    it runs inside a loop on a collection defined outside the loop, or when the same
+    collection was already measured with `len()` earlier in the same scope.
+
+    ## Why is this bad?
+    Each of these computes the whole collection, with no `.compute()` in sight, so the cost
+    is invisible in review and is paid again at every repetition. Verified with dask 2026.8:
+    `np.asarray(darr)` returned an ndarray with no warning, `list(ddf.a)` and
+    `np.asarray(ddf.a)` computed, `float(darr.sum())` returned `1000.0`, and two `len(ddf)`
+    calls ran the partitions 8 times instead of 4. Maintainers considered removing these
+    implicit computes (dask/dask#9387).
+
+    ## Example
+    ```python
+    total = float(x.sum())
+    for col in columns:
+        print(col, len(ddf))
+    ```
+
+    ## Use instead
+    ```python
+    total = float(x.sum().compute())
+    n_rows = len(ddf)  # once, kept
+    for col in columns:
+        print(col, n_rows)
+    ```
+
+    ## Fix safety
+    No automatic fix yet. Two rewrites are planned: wrapping `float(x)`/`int(x)` as
+    `float(x.compute())` will be safe (the same value, computed explicitly); replacing
+    `np.asarray(x)` with `x.compute()` will be unsafe (they differ when the blocks are not
+    NumPy arrays, e.g. CuPy or sparse). Hoisting `len(ddf)` out of a loop needs a human.
+
+    ## Options
+    None.
+
+    ## References
+    - https://github.com/dask/dask/pull/9387
+    - https://github.com/dask/dask/issues/2948
+    - Not flagged: conversions of NumPy, pandas and xarray objects; a single `len(ddf)`;
+      `len(ddf)` in a loop that rebinds `ddf`; `float()`/`int()` of a DataFrame Scalar or a
+      Delayed (they raise: DSK701); `list(ddf)` (the column names) and `list(darr)` (lazy
+      slices).
+    - Known limitation: repeated `len()` is recognised on the same expression in one scope
+      only; `len()` of the same collection in two different functions is not.
+    """
+
+    code = "DSK504"
+    name = "implicit-compute"
+    node_types = (ast.Call,)
+
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        self._lengths: dict[tuple, list[ast.Call]] = {}
+        self._reported: set[int] = set()
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        func = node.func
+        if not node.args or type(node.args[0]) is ast.Starred or \
+                callee_name(node) not in _CONVERSION_NAMES:
+            return
+        m = self.model
+        q = m.qualname(func)
+        kinds = V.IMPLICIT_COMPUTE_CONVERSIONS.get(q)
+        if kinds is not None:
+            if q.startswith("builtins.") and (len(node.args) != 1 or node.keywords):
+                return
+            v = m.value(node.args[0])
+            if v is None or v.kind not in kinds:
+                return
+            yield self._report_conversion(node, q, v)
+            return
+        kinds = V.IMPLICIT_COMPUTE_QUERIES.get(q)
+        if kinds is None or len(node.args) != 1 or node.keywords:
+            return
+        arg = node.args[0]
+        v = m.value(arg)
+        if v is None or v.kind not in kinds or v.origin == "partitions":
+            return  # ``len(ddf.partitions)`` is the partition count
+        loop = self._loop_over_same_collection(node, arg)
+        if loop is not None:
+            self._reported.add(id(node))
+            yield self.report(
+                node,
+                f"len({text(arg, 30)}) inside the loop at line {loop.lineno} computes every "
+                f"partition of {text(arg, 30)} on each iteration; compute the length once "
+                "before the loop and keep it", fixable=False)
+        key = self._collection_key(node, arg)
+        if key is not None:
+            self._lengths.setdefault(key, []).append(node)
+
+    def _report_conversion(self, node: ast.Call, q: str, v) -> Finding:
+        arg = node.args[0]
+        shown = text(arg, 30)
+        short = q.replace("builtins.", "").replace("numpy.", "np.")
+        what = V.KIND_NAMES.get(v.kind, "a Dask collection")
+        if short in ("float", "int"):
+            advice = f"write {short}({receiver(arg)}.compute())"
+        else:
+            advice = f"call {receiver(arg)}.compute() explicitly, once, and keep the result"
+        return self.report(
+            node,
+            f"{short}({shown}) silently computes {what} (an implicit compute that is "
+            f"easy to repeat by accident); {advice}",
+            fix_data={"function": short}, fixable=short in ("float", "int"))
+
+    def _loop_over_same_collection(self, node, arg):
+        """The innermost loop around ``node`` when ``arg`` is the same in every iteration."""
+        m = self.model
+        loops = m.enclosing_loops(node)
+        if not loops:
+            return None
+        loop = loops[0]
+        start = (loop.lineno, loop.col_offset)
+        end = (loop.end_lineno, loop.end_col_offset)
+        for name in m.loaded_names(arg):
+            bindings = m.reaching_bindings(name)
+            if not bindings:
+                return None
+            for b in bindings:
+                if b.kind in ("param", "import", "def", "class"):
+                    continue
+                if start <= b.pos <= end:
+                    return None
+        return loop
+
+    def _collection_key(self, node, arg):
+        m = self.model
+        ids = []
+        for name in m.loaded_names(arg):
+            bindings = m.reaching_bindings(name)
+            if not bindings:
+                return None
+            ids.append((name.id, tuple(sorted(id(b) for b in bindings))))
+        scope = node._dsk_scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        return (id(scope), ast.dump(arg), tuple(sorted(ids)))
+
+    def finish(self) -> Iterator[Finding]:
+        for calls in self._lengths.values():
+            if len(calls) < 2:
+                continue
+            calls = sorted(calls, key=lambda c: (c.lineno, c.col_offset))
+            first = calls[0]
+            for later in calls[1:]:
+                if id(later) in self._reported or _exclusive(first, later):
+                    continue
+                arg = text(later.args[0], 30)
+                yield self.report(
+                    later,
+                    f"len({arg}) computes every partition of {arg} again (len() already "
+                    f"computed it at line {first.lineno}); compute the length once and keep "
+                    "it, or persist the collection", fixable=False)
+
+
+def _exclusive(a: ast.AST, b: ast.AST) -> bool:
+    """``a`` and ``b`` are in different branches of one ``if``/``try``/``match`` (or of a
+    conditional expression), so at most one of them runs."""
+    path_a = {}
+    child = a
+    node = a._dsk_parent
+    while node is not None:
+        path_a[id(node)] = getattr(child, "_dsk_field", None), child
+        child, node = node, getattr(node, "_dsk_parent", None)
+    child = b
+    node = b._dsk_parent
+    while node is not None:
+        if id(node) in path_a:
+            field_a, child_a = path_a[id(node)]
+            field_b = getattr(child, "_dsk_field", None)
+            if type(node) in (ast.If, ast.IfExp):
+                return {field_a, field_b} == {"body", "orelse"}
+            if type(node) in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+                # a handler runs instead of the rest of the body, or of the else block
+                fields = {field_a, field_b}
+                return "handlers" in fields and "finalbody" not in fields and (
+                    field_a != field_b or child_a is not child)
+            if type(node).__name__ == "Match":
+                return field_a == field_b == "cases" and child_a is not child
+            return False
+        child, node = node, getattr(node, "_dsk_parent", None)
+    return False

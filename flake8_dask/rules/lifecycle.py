@@ -1,0 +1,476 @@
+"""Distributed client lifecycle rules (catalog section 6)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import K
+from ..model import vocabulary as V
+from .arrays import text
+from .base import Rule
+
+_GUARD_ADVICE = 'move the driver code under `if __name__ == "__main__":` (or into a main() ' \
+                'called from there)'
+#: Builtins that look at an object without keeping it.
+_HARMLESS_BUILTINS = frozenset({"builtins.print", "builtins.repr", "builtins.str",
+                                "builtins.isinstance", "builtins.type", "builtins.id",
+                                "builtins.hasattr", "builtins.getattr", "builtins.bool",
+                                "builtins.format", "builtins.len"})
+
+
+_CLUSTER_NAMES = frozenset(q.rpartition(".")[2]
+                           for q in (*V.CLUSTER_FACTORIES, *V.CLIENT_CONSTRUCTORS))
+
+
+def _keyword(call: ast.Call, name: str):
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _has_double_star(call: ast.Call) -> bool:
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def _processes_off(call: ast.Call) -> bool | None:
+    """True: ``processes=False``; False: processes (the default, or ``True``); None: unknown."""
+    value = _keyword(call, "processes")
+    if value is None:
+        return None if _has_double_star(call) else False
+    if type(value) is ast.Constant and type(value.value) is bool:
+        return not value.value
+    return None
+
+
+def starts_local_cluster(m, call: ast.Call) -> str | None:
+    """``"LocalCluster()"`` or ``"Client()"`` when the call starts a new local cluster."""
+    func = call.func
+    if type(func) is ast.Attribute and func.attr not in _CLUSTER_NAMES:
+        return None  # a Name may be an alias (``from distributed import Client as DC``)
+    q = m.qualname(func)
+    if q in V.CLUSTER_FACTORIES:
+        return "LocalCluster()"
+    if q in V.CLIENT_CONSTRUCTORS and not call.args and not _has_double_star(call) and \
+            not any(kw.arg in V.CLIENT_ADDRESS_KEYWORDS for kw in call.keywords):
+        return "Client()"
+    return None
+
+
+def _scheduler_keyword(m, call: ast.Call) -> str | None:
+    """``"processes"`` when the call's ``scheduler=``/``get=`` starts worker processes,
+    ``"other"`` for any other scheduler given, None when none is given."""
+    for kw in call.keywords:
+        if kw.arg in ("scheduler", "get"):
+            v = kw.value
+            if type(v) is ast.Constant and v.value in V.PROCESS_SCHEDULER_NAMES:
+                return "processes"
+            if m.qualname(v) in V.PROCESS_SCHEDULER_FUNCTIONS:
+                return "processes"
+            return "other"
+    return None
+
+
+class MissingMainGuard(Rule):
+    """Code that starts worker processes at module level, outside
+    `if __name__ == "__main__":`.
+
+    ## What it does
+    Finds, in code that runs when the module is imported (not in a function, a class or
+    under `if __name__ == "__main__":`): `LocalCluster(...)` unless `processes=False`;
+    `Client()` / `Client(n_workers=...)` without an address and without `processes=False`;
+    computes with `scheduler="processes"` (or `"multiprocessing"`); `dask.config.set(
+    scheduler="processes")` followed by a module-level compute; and computes of a
+    `dask.bag` collection (`.compute()`, `.persist()`, `.take()`, `.to_textfiles()`,
+    `dask.compute(bag)`) when the module sets no scheduler and starts no Client before them,
+    because Bag's default scheduler is the processes one. Notebooks are not checked.
+
+    ## Why is this bad?
+    Dask's worker processes are started with `spawn`, which imports the main script again in
+    every new process; without the guard, each one runs the module-level code again and
+    tries to start processes of its own. Verified with dask 2026.8 on Linux: a module-level
+    `Client()` fails with "An attempt has been made to start a new process before the current
+    process has finished its bootstrapping phase" / "Nanny failed to start worker process",
+    and the processes scheduler, including a module-level
+    `db.from_sequence(...).map(...).sum().compute()`, fails with `BrokenProcessPool`.
+    `Client(processes=False)` and the threads scheduler work without the guard.
+
+    ## Example
+    ```python
+    from dask.distributed import Client
+
+    client = Client(n_workers=4)
+    result = ddf.x.sum().compute()
+    ```
+
+    ## Use instead
+    ```python
+    from dask.distributed import Client
+
+    if __name__ == "__main__":
+        client = Client(n_workers=4)
+        result = ddf.x.sum().compute()
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (indenting the driver code under
+    `if __name__ == "__main__":`) will be unsafe: it changes what importing the module does,
+    and the names defined there stop being importable module globals.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/scheduling.html (Standalone Python scripts)
+    - https://github.com/dask/distributed/issues/4751
+    - https://github.com/dask/distributed/issues/2557
+    - https://github.com/dask/distributed/issues/4846
+    - https://github.com/dask/dask/issues/5956
+    - Not flagged: `Client("tcp://host:8786")`, `Client(address=...)`, `Client(cluster)` (the
+      cluster is reported instead), `Client(processes=False)`, `LocalCluster(processes=False)`,
+      the threads and synchronous schedulers, code inside functions, notebooks.
+    - Known limitation: a `.compute()` that picks up `scheduler="processes"` from a config
+      file or an environment variable is not seen; nor is a Client started by a helper
+      function called at module level.
+    """
+
+    code = "DSK601"
+    name = "missing-main-guard"
+    node_types = (ast.Call,)
+
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        self._scheduler_set_at: list[tuple[int, int]] | None = None
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        if self.options.notebook or not m.runs_at_import(node) or m.in_main_guard(node):
+            return
+        message = (self._starts_processes(node) or self._processes_compute(node)
+                   or self._processes_config(node) or self._bag_compute(node))
+        if message is not None:
+            yield self.report(node, message)
+
+    def _starts_processes(self, call: ast.Call) -> str | None:
+        what = starts_local_cluster(self.model, call)
+        if what is None or _processes_off(call) is not False:
+            return None
+        return (f"{what} at module level starts worker processes, which re-import this "
+                "script (multiprocessing uses spawn) and fail with 'An attempt has been "
+                "made to start a new process before the current process has finished its "
+                f"bootstrapping phase'; {_GUARD_ADVICE}, or pass processes=False")
+
+    def _is_compute(self, call: ast.Call) -> str | None:
+        """The label of a call that computes and takes a ``scheduler=`` keyword."""
+        m = self.model
+        func = call.func
+        q = m.qualname(func)
+        if q in V.DASK_COMPUTE_FUNCTIONS or q in V.DASK_PERSIST_FUNCTIONS or \
+                q in V.SCHEDULER_KEYWORD_FUNCTIONS:
+            return f"{q.replace('dask.array.', 'da.')}()"
+        if type(func) is ast.Attribute and (
+                func.attr in ("compute", "persist") or func.attr in V.LAZY_WRITERS):
+            return f"{text(func)}()"
+        return None
+
+    def _processes_compute(self, call: ast.Call) -> str | None:
+        label = self._is_compute(call)
+        if label is None or _scheduler_keyword(self.model, call) != "processes":
+            return None
+        return (f"{label} with the processes scheduler at module level starts worker "
+                "processes, which re-import this script (spawn) and fail with "
+                f"BrokenProcessPool; {_GUARD_ADVICE}")
+
+    def _processes_config(self, call: ast.Call) -> str | None:
+        m = self.model
+        if m.qualname(call.func) not in V.CONFIG_SET_FUNCTIONS:
+            return None
+        if self._config_scheduler(call) != "processes":
+            return None
+        compute = self._first_compute_after(call)
+        if compute is None:
+            return None
+        return ('dask.config.set(scheduler="processes") at module level makes the '
+                f"module-level compute at line {compute.lineno} start worker processes, which "
+                "re-import this script (spawn) and fail with BrokenProcessPool; "
+                f"{_GUARD_ADVICE}")
+
+    def _config_scheduler(self, call: ast.Call) -> str | None:
+        m = self.model
+        value = _keyword(call, "scheduler")
+        if value is None:
+            for arg in call.args:
+                if type(arg) is ast.Dict:
+                    for k, v in zip(arg.keys, arg.values):
+                        if type(k) is ast.Constant and k.value == "scheduler":
+                            value = v
+        if value is None:
+            return None
+        if (type(value) is ast.Constant and value.value in V.PROCESS_SCHEDULER_NAMES) or \
+                m.qualname(value) in V.PROCESS_SCHEDULER_FUNCTIONS:
+            return "processes"
+        return "other"
+
+    def _first_compute_after(self, config_call: ast.Call) -> ast.Call | None:
+        m = self.model
+        parent = config_call._dsk_parent
+        if type(parent) is ast.withitem:
+            span_start = (parent._dsk_parent.lineno, parent._dsk_parent.col_offset)
+            span_end = (parent._dsk_parent.end_lineno, parent._dsk_parent.end_col_offset)
+        else:
+            span_start = (config_call.end_lineno, config_call.end_col_offset)
+            span_end = None
+        for c in m.calls:
+            pos = (c.lineno, c.col_offset)
+            if pos < span_start or (span_end is not None and pos > span_end):
+                continue
+            if not m.runs_at_import(c) or m.in_main_guard(c):
+                continue
+            if m.compute_call(c) is not None and _scheduler_keyword(m, c) is None:
+                return c
+        return None
+
+    def _bag_compute(self, call: ast.Call) -> str | None:
+        m = self.model
+        func = call.func
+        label = None
+        q = m.qualname(func)
+        if q is None and type(func) is ast.Attribute and func.attr in V.BAG_COMPUTE_METHODS:
+            v = m.value(func.value)
+            if v is not None and (v.kind == K.BAG or (
+                    v.kind == K.SCALAR and v.origin == "bag" and func.attr in (
+                        "compute", "persist"))):
+                flag = _keyword(call, "compute")
+                if type(flag) is ast.Constant and flag.value is False:
+                    return None
+                label = f"{text(func)}()"
+        elif q in V.DASK_COMPUTE_FUNCTIONS or q in V.DASK_PERSIST_FUNCTIONS:
+            for arg in call.args:
+                v = m.value(arg.value if type(arg) is ast.Starred else arg)
+                if v is not None and v.kind == K.CONTAINER and type(arg) is ast.Starred:
+                    v = v.element
+                if v is not None and (v.kind == K.BAG or (v.kind == K.SCALAR and
+                                                          v.origin == "bag")):
+                    label = f"{q}()"
+                    break
+        if label is None or _scheduler_keyword(m, call) is not None:
+            return None
+        if self._scheduler_chosen_before(call):
+            return None
+        return (f"{label} of a Dask Bag at module level runs on Bag's default scheduler, "
+                "the processes one: its workers re-import this script (spawn) and fail with "
+                f"BrokenProcessPool; {_GUARD_ADVICE}, or pass scheduler=\"threads\"")
+
+    def _scheduler_chosen_before(self, call: ast.Call) -> bool:
+        """A Client is started or a scheduler is configured at import time before ``call``."""
+        m = self.model
+        if self._scheduler_set_at is None:
+            found = []
+            for c in m.calls:
+                if not m.runs_at_import(c) or m.in_main_guard(c):
+                    continue  # a re-imported worker skips the guarded block
+                q = m.qualname(c.func)
+                if q in V.CLIENT_FACTORIES or (q in V.CONFIG_SET_FUNCTIONS and
+                                               self._config_scheduler(c) is not None):
+                    found.append((c.lineno, c.col_offset))
+            self._scheduler_set_at = found
+        pos = (call.lineno, call.col_offset)
+        return any(p < pos for p in self._scheduler_set_at)
+
+
+class UnclosedLocalCluster(Rule):
+    """A `LocalCluster` or an address-less `Client()` started in a loop or a function and
+    never closed.
+
+    ## What it does
+    Finds `LocalCluster(...)` and `Client()` without an address (which starts a cluster of
+    its own) created inside a loop, or inside a function other than a `main` (a function
+    named `main`, or called from module level or from the `if __name__ == "__main__":`
+    block, runs once), when the object is not used as a context manager (`with`,
+    `ExitStack.enter_context`, `contextlib.closing`), has no `.close()` (or `.shutdown()`)
+    anywhere in that scope, and does not leave the scope (returned, yielded, stored on an
+    attribute, in a container or a global, or passed to another function). A cluster handed to
+    `Client(cluster)` counts as closed only when that client is shut down with
+    `client.shutdown()` or the cluster itself is closed.
+
+    ## Why is this bad?
+    Each cluster keeps its scheduler, worker processes, ports and file descriptors until it is
+    closed. Users hit `OSError: Too many open files` after a few dozen iterations
+    (dask/distributed#1941), memory leaks, and "Port 8787 is already in use". Verified with
+    distributed 2026.8: `client.close()` and leaving `with Client(cluster):` leave a
+    `LocalCluster` passed to the client running; only `cluster.close()` or
+    `client.shutdown()` stop it.
+
+    ## Example
+    ```python
+    def run_experiment(params):
+        cluster = LocalCluster(n_workers=4)
+        client = Client(cluster)
+        return client.gather(client.map(simulate, params))
+    ```
+
+    ## Use instead
+    ```python
+    def run_experiment(params):
+        with LocalCluster(n_workers=4) as cluster, Client(cluster) as client:
+            return client.gather(client.map(simulate, params))
+    ```
+
+    ## Fix safety
+    No automatic fix yet. The rewrite (turning the code into `with` blocks) will be unsafe:
+    it changes when the cluster stops, and code that used it later would find it closed.
+
+    ## Options
+    None.
+
+    ## References
+    - https://github.com/dask/distributed/issues/1941
+    - https://github.com/devitocodes/devito/issues/556
+    - https://github.com/fgebhart/workoutizer/pull/154
+    - https://github.com/dask/distributed/issues/4162
+    - Not flagged: clusters used as context managers, closed in `finally` (or anywhere in the
+      scope), stored on `self` (closed in `close()`/`__exit__`, presumably), returned or
+      yielded (pytest fixtures), `Client("tcp://...")`, and clusters created once at module
+      level (see DSK601).
+    - Known limitation: a cluster passed to any function other than `Client(...)` is assumed
+      to be owned, and maybe closed, by that function.
+    """
+
+    code = "DSK602"
+    name = "unclosed-local-cluster"
+    node_types = (ast.Call,)
+
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        self._run_once: set[int] | None = None
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        what = starts_local_cluster(m, node)
+        if what is None:
+            return
+        fn = m.enclosing_function(node)
+        if type(fn) is ast.Lambda:
+            return
+        loops = m.enclosing_loops(node)
+        if loops:
+            where, each = f"inside the loop at line {loops[0].lineno}", "iteration"
+        elif fn is not None and not self._runs_once(fn):
+            where, each = f"in function '{fn.name}'", "call"
+        else:
+            return
+        fate = self._fate(node)
+        if fate not in ("leaked", "leaked via client"):
+            return
+        extra = " (closing the Client does not close a cluster passed to it)" \
+            if fate == "leaked via client" else ""
+        yield self.report(
+            node,
+            f"{what} created {where} is never closed (no .close(), no `with` block){extra}: "
+            f"every {each} leaves a scheduler, workers, ports and file descriptors behind; "
+            "create one cluster outside, or use `with LocalCluster(...) as cluster, "
+            "Client(cluster) as client:`")
+
+    # ------------------------------------------------------------------ where
+    def _runs_once(self, fn) -> bool:
+        if fn.name.startswith("main") or fn.name.endswith("_main"):
+            return True
+        if self._run_once is None:
+            m = self.model
+            found = set()
+            for c in m.calls:
+                if m.runs_at_import(c) and type(c.func) is ast.Name:
+                    target = m.function_of(c.func)
+                    if target is not None:
+                        found.add(id(target))
+            self._run_once = found
+        return id(fn) in self._run_once
+
+    # ------------------------------------------------------------------ what becomes of it
+    def _fate(self, call: ast.AST, via_client: bool = False) -> str:
+        """``leaked`` / ``leaked via client`` / ``closed`` / ``escapes`` / ``unknown``.
+
+        ``via_client``: ``call`` is a ``Client(cluster)`` whose cluster we follow; closing
+        or exiting that client does not close the cluster, ``client.shutdown()`` does.
+        """
+        m = self.model
+        node, parent = call, call._dsk_parent
+        while type(parent) is ast.Await:
+            node, parent = parent, parent._dsk_parent
+        t = type(parent)
+        leaked = "leaked via client" if via_client else "leaked"
+        if t is ast.withitem:
+            return leaked if via_client else "closed"
+        if t is ast.Expr:
+            return leaked
+        if t is ast.Attribute and parent.value is node:  # ``Client().submit(...)``: dropped
+            closing = ("shutdown",) if via_client else V.CLOSING_METHODS
+            return "closed" if parent.attr in closing else leaked
+        if t is ast.keyword:
+            node, parent, t = parent, parent._dsk_parent, type(parent._dsk_parent)
+        if t is ast.Call:
+            if node is parent.func:
+                return "unknown"
+            return self._passed_to(parent, via_client)
+        target = None
+        if t is ast.Assign and len(parent.targets) == 1 and type(parent.targets[0]) is ast.Name:
+            target = parent.targets[0]
+        elif t in (ast.AnnAssign, ast.NamedExpr) and type(parent.target) is ast.Name:
+            target = parent.target
+        if target is None:
+            return "escapes"  # stored on an attribute, in a container, returned, yielded...
+        return self._name_fate(target, via_client)
+
+    def _passed_to(self, call: ast.Call, via_client: bool) -> str:
+        m = self.model
+        q = m.qualname(call.func)
+        if q in V.CLIENT_CONSTRUCTORS and not via_client:
+            return self._fate(call, via_client=True)
+        if q in V.LIFETIME_MANAGERS or (type(call.func) is ast.Attribute and
+                                        call.func.attr in V.LIFETIME_MANAGER_METHODS):
+            return "leaked via client" if via_client else "closed"
+        if q in _HARMLESS_BUILTINS:
+            return "unknown"
+        return "escapes"
+
+    def _name_fate(self, target: ast.Name, via_client: bool) -> str:
+        m = self.model
+        scope, _ = m.lookup(target.id, target._dsk_scope)
+        if scope is None:
+            return "unknown"
+        if target.id in scope.global_names or target.id in scope.nonlocal_names:
+            return "escapes"
+        closing = ("shutdown",) if via_client else V.CLOSING_METHODS
+        result = "leaked via client" if via_client else "leaked"
+        for use in m.loaded_names(scope.node):
+            if use.id != target.id or m.lookup(use.id, use._dsk_scope)[0] is not scope:
+                continue
+            parent = use._dsk_parent
+            t = type(parent)
+            if t is ast.Attribute:
+                if parent.attr in closing:
+                    return "closed"
+                continue
+            if t is ast.withitem:
+                if not via_client:
+                    return "closed"
+                continue
+            if t is ast.keyword:
+                parent, t = parent._dsk_parent, type(parent._dsk_parent)
+            if t is ast.Call:
+                if use is parent.func:
+                    continue
+                fate = self._passed_to(parent, via_client)
+                if fate in ("closed", "escapes"):
+                    return fate
+                if fate == "leaked via client" and not via_client:
+                    result = fate
+                continue
+            if t in (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.IfExp,
+                     ast.Assert, ast.Subscript, ast.Expr, ast.FormattedValue,
+                     ast.JoinedStr, ast.Delete):
+                continue
+            return "escapes"  # returned, yielded, aliased, put in a container...
+        return result
