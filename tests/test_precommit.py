@@ -2,9 +2,10 @@
 against a temporary commit of this working tree.
 
 pre-commit builds a virtualenv for the hooks and pip-installs the repository into it. To keep
-this test fast and offline, that virtualenv sees the system site-packages (flake8 and libcst
-are already there: ``VIRTUALENV_SYSTEM_SITE_PACKAGES``) and pip neither reaches an index nor
-builds in isolation; what is tested is the hooks' definitions and the installed command.
+this test fast, that virtualenv sees the interpreter's site-packages
+(``VIRTUALENV_SYSTEM_SITE_PACKAGES``: flake8 and libcst, when installed there, are not
+downloaded again) and pip builds without an isolated build environment (no setuptools
+download); what is tested is the hooks' definitions and the installed command.
 """
 import json
 import os
@@ -59,7 +60,7 @@ def _snapshot_of_worktree(dest, env):
 
 
 def test_try_repo_runs_both_hooks(tmp_path):
-    env = dict(os.environ, **GIT_ENV, VIRTUALENV_SYSTEM_SITE_PACKAGES="1", PIP_NO_INDEX="1",
+    env = dict(os.environ, **GIT_ENV, VIRTUALENV_SYSTEM_SITE_PACKAGES="1",
                PIP_NO_BUILD_ISOLATION="0", PRE_COMMIT_COLOR="never")
     env.pop("PYTHONPATH", None)  # the hooks must run the installed package
     hook_repo, project = tmp_path / "hooks", tmp_path / "project"

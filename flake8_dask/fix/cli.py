@@ -235,11 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show_fixes:
         (err if stdin_fix or settings.mode == DIFF else out).write(
             output.render_fixes(reports, applied=settings.mode == FIX))
-    if stdin_fix:
-        for report in reports:
-            if report.stdout is not None:
+    if stdin_fix:  # the fixed source, or the input as it came when it could not be fixed
+        for report, (_, data) in zip(reports, tasks):
+            if data is not None:
                 out.flush()
-                sys.stdout.buffer.write(report.stdout)
+                sys.stdout.buffer.write(report.stdout if report.stdout is not None else data)
                 sys.stdout.buffer.flush()
     if status_io:
         return 2

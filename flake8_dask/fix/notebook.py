@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from json.decoder import scanstring
 from typing import Sequence
 
@@ -385,6 +385,8 @@ def fix_notebook(text: str, *, options: Options | None = None,
             chunks.append(f"{marker} {k}\n")
         chunks.append(masked.text + ("\n" if added else ""))
     combined = "".join(chunks)
+    # Module-level code of a notebook never runs in a re-imported worker (DSK601).
+    options = replace(options or Options(), notebook=True)
     try:
         fixed = fix_source(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
     except (SyntaxError, ValueError) as exc:  # cells that parse alone but not together

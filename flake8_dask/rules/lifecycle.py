@@ -286,9 +286,9 @@ class UnclosedLocalCluster(Rule):
 
     ## What it does
     Finds `LocalCluster(...)` and `Client()` without an address (which starts a cluster of
-    its own) created inside a loop, or inside a function other than a `main` (a function
-    named `main`, or called from module level or from the `if __name__ == "__main__":`
-    block, runs once), when the object is not used as a context manager (`with`,
+    its own) created inside a loop, or inside a function that this module calls repeatedly
+    (from a loop or a comprehension, or from two or more places; a function called once, or
+    named `main`, may keep its cluster for the life of the process), when the object is not used as a context manager (`with`,
     `ExitStack.enter_context`, `contextlib.closing`), has no `.close()` (or `.shutdown()`)
     anywhere in that scope, and does not leave the scope (returned, yielded, stored on an
     attribute, in a container or a global, or passed to another function). A cluster handed to
@@ -357,8 +357,8 @@ class UnclosedLocalCluster(Rule):
         loops = m.enclosing_loops(node)
         if loops:
             where, each = f"inside the loop at line {loops[0].lineno}", "iteration"
-        elif fn is not None and not self._runs_once(fn):
-            where, each = f"in function '{fn.name}'", "call"
+        elif fn is not None and self._called_repeatedly(fn):
+            where, each = f"in function '{fn.name}', which this module calls repeatedly", "call"
         else:
             return
         fate = self._fate(node)
@@ -374,18 +374,27 @@ class UnclosedLocalCluster(Rule):
             "Client(cluster) as client:`")
 
     # ------------------------------------------------------------------ where
-    def _runs_once(self, fn) -> bool:
+    def _called_repeatedly(self, fn) -> bool:
+        """Called from a loop or a comprehension, or from two or more places, in this module.
+
+        A function that runs once (a script's ``run()``, a ``main``) may keep its cluster for
+        the life of the process; precision first, so unknown callers mean silent."""
         if fn.name.startswith("main") or fn.name.endswith("_main"):
-            return True
+            return False
         if self._run_once is None:
             m = self.model
-            found = set()
+            sites: dict[int, int] = {}
+            repeated: set[int] = set()
             for c in m.calls:
-                if m.runs_at_import(c) and type(c.func) is ast.Name:
-                    target = m.function_of(c.func)
-                    if target is not None:
-                        found.add(id(target))
-            self._run_once = found
+                if type(c.func) not in (ast.Name, ast.Attribute):
+                    continue
+                target = m.function_of(c.func)
+                if target is None:
+                    continue
+                sites[id(target)] = sites.get(id(target), 0) + 1
+                if sites[id(target)] > 1 or m.enclosing_loops(c):
+                    repeated.add(id(target))
+            self._run_once = repeated
         return id(fn) in self._run_once
 
     # ------------------------------------------------------------------ what becomes of it
