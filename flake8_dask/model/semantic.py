@@ -135,6 +135,32 @@ class SemanticModel:
             child = anc
         return False
 
+    def expects_failure(self, node: ast.AST) -> bool:
+        """``node`` runs where an exception or a warning is expected (so it may be there for
+        its exception, not its value): in the body of ``with pytest.raises(...)``,
+        ``pytest.warns``, ``self.assertRaises(...)``, ``warnings.catch_warnings()`` ... in the
+        same function, or in a lambda handed to ``pytest.raises(E, lambda: ...)``."""
+        child = node
+        for anc in self.ancestors(node):
+            t = type(anc)
+            if t in (ast.With, ast.AsyncWith) and getattr(child, "_dsk_field", None) == "body":
+                if any(self._expects_failure_call(item.context_expr) for item in anc.items):
+                    return True
+            elif t is ast.Lambda:
+                return self._expects_failure_call(anc._dsk_parent)
+            elif isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return False
+            child = anc
+        return False
+
+    def _expects_failure_call(self, expr: ast.AST | None) -> bool:
+        if type(expr) is not ast.Call:
+            return False
+        if self.qualname(expr.func) in V.EXPECTED_FAILURE_CONTEXTS:
+            return True
+        func = expr.func
+        return type(func) is ast.Attribute and func.attr in V.EXPECTED_FAILURE_METHODS
+
     def at_module_level(self, node: ast.AST) -> bool:
         """True when ``node`` runs when the module is imported (not in a def or class)."""
         return node._dsk_scope is self.module_scope
@@ -949,7 +975,7 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
     if kind == K.SCALAR:
         return _v(K.SCALAR, node) if meth == "persist" else None
     if kind == K.DELAYED:
-        if meth == "compute":
+        if meth in V.DELAYED_PLAIN_METHODS or meth.startswith("_"):
             return None
         return _v(K.DELAYED, node)
     if kind == K.GROUPBY:
@@ -1005,10 +1031,15 @@ def _value_attribute(m: SemanticModel, node: ast.Attribute) -> Value | None:
             return None
         return _v(K.SERIES, node)  # a column
     if kind == K.ARRAY:
-        if attr in ("T", "real", "imag", "blocks", "vindex", "partitions"):
+        if attr in ("T", "real", "imag"):
             return _v(K.ARRAY, node)
+        if attr in ("blocks", "vindex", "partitions"):
+            return _v(K.ARRAY, node, origin=attr)  # an indexer: its items are arrays
         return None
     if kind == K.DELAYED:
+        # Delayed.__getattr__ makes other attributes lazy; these are real ones.
+        if attr in V.DELAYED_PLAIN_ATTRIBUTES or attr.startswith("_"):
+            return None
         return _v(K.DELAYED, node)
     if kind == K.LARGE:
         if attr in ("values", "T", "loc", "iloc"):
@@ -1077,7 +1108,13 @@ def _value_unaryop(m: SemanticModel, node: ast.UnaryOp) -> Value | None:
 def _value_compare(m: SemanticModel, node: ast.Compare) -> Value | None:
     if len(node.ops) != 1 or type(node.ops[0]) in (ast.Is, ast.IsNot, ast.In, ast.NotIn):
         return None
-    return _combine((m.value(node.left), m.value(node.comparators[0])), node)
+    sides = (m.value(node.left), m.value(node.comparators[0]))
+    if any(v is not None and v.origin in _INDEXERS for v in sides):
+        return None  # ``x.blocks == view`` compares indexer objects, not data
+    return _combine(sides, node)
+
+
+_INDEXERS = frozenset({"blocks", "vindex", "partitions", "loc", "iloc"})
 
 
 def _value_ifexp(m: SemanticModel, node: ast.IfExp) -> Value | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import COLLECTIONS, PARTITIONED, K, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
@@ -74,9 +74,11 @@ class MissingPersistInLoop(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`x = x.persist()` after the assignment) is unsafe: it
-    keeps each iteration's result in memory, and for DataFrames it blocks query-optimiser
-    pushdown.
+    Unsafe: the fix inserts `x = x.persist()` right after the reported assignment. It keeps
+    each iteration's result in memory until the variable is rebound (bound it with
+    `wait(x)` on distributed, or persist every k iterations), and for DataFrames a persisted
+    collection blocks query-optimiser pushdown (column projection, predicate pushdown) into
+    the earlier steps.
 
     ## Options
     None.
@@ -91,6 +93,8 @@ class MissingPersistInLoop(Rule):
     code = "DSK303"
     name = "missing-persist-in-loop"
     node_types = (ast.For, ast.AsyncFor, ast.While)
+    fix_safety = Safety.UNSAFE
+    fix_title = "Persist the variable after its last assignment in the loop"
 
     def check(self, loop) -> Iterator[Finding]:
         stmts = loop_statements(loop)
@@ -175,7 +179,11 @@ class MissingPersistInLoop(Rule):
         m = self.model
         parts = list(loop.body)
         if type(loop) is ast.While:
-            parts.append(loop.test)
+            test = loop.test
+            v = m.value(test)
+            if v is not None and v.kind in COLLECTIONS and self._reads(test) & derived:
+                return test.lineno  # the loop condition takes a truth value each iteration
+            parts.append(test)
         stack = parts
         while stack:
             n = stack.pop()
@@ -191,6 +199,13 @@ class MissingPersistInLoop(Rule):
                     return test.lineno
             stack.extend(ast.iter_child_nodes(n))
         return None
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        name = finding.fix.data["name"]
+        persist = cst.parse_statement(f"{name} = {name}.persist()").body[0]
+        return cst.FlattenSentinel([node, persist])
 
 
 # ---------------------------------------------------------------------------------------------

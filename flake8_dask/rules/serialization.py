@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import K, Value
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
@@ -345,7 +345,8 @@ class LateBindingLoopClosure(Rule):
     code = "DSK204"
     name = "late-binding-loop-closure"
     node_types = ()
-    fix_safety = None  # the unsafe default-argument fix arrives with the fixer
+    fix_safety = Safety.UNSAFE
+    fix_title = "Bind the loop variables now, as default arguments"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -366,7 +367,8 @@ class LateBindingLoopClosure(Rule):
                 fn,
                 f"{kind} {site_text(lazy)} reads loop variable {names}, which Dask reads "
                 "only at compute time, after the loop has moved on: every task sees the last "
-                f"value; bind it now with a default argument ({bind}) or functools.partial")
+                f"value; bind it now with a default argument ({bind}) or functools.partial",
+                fix_data={"names": late})
 
     def _late_names(self, fn, loops) -> list[str]:
         m = self.model
@@ -403,6 +405,40 @@ class LateBindingLoopClosure(Rule):
                     return True
         return False
 
+    def fix(self, node, finding):
+        import libcst as cst
+
+        if not isinstance(node, (cst.Lambda, cst.FunctionDef)):
+            return node
+        params = node.params
+        named = (*params.posonly_params, *params.params, *params.kwonly_params)
+        taken = {p.name.value for p in named}
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                taken.add(extra.name.value)
+        equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                whitespace_after=cst.SimpleWhitespace(""))
+        new = [cst.Param(name=cst.Name(n), default=cst.Name(n), equal=equal)
+               for n in finding.fix.data["names"] if n not in taken]
+        if not new:
+            return node
+        # After ``*args`` (or a bare ``*``) new parameters are keyword-only; otherwise they go
+        # last among the positional ones, before any ``**kwargs``.
+        field = "kwonly_params" if params.star_arg is not cst.MaybeSentinel.DEFAULT \
+            else "params"
+        existing = list(getattr(params, field))
+        if existing and isinstance(existing[-1].comma, cst.Comma):
+            # A trailing comma stays last; a multi-line list keeps one parameter a line.
+            separator = existing[-2].comma if len(existing) >= 2 and \
+                isinstance(existing[-2].comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
+            new[-1] = new[-1].with_changes(comma=existing[-1].comma)
+            existing[-1] = existing[-1].with_changes(comma=separator)
+        params = params.with_changes(**{field: [*existing, *new]})
+        if isinstance(node, cst.Lambda):
+            ws = node.whitespace_after_lambda
+            if isinstance(ws, cst.SimpleWhitespace) and not ws.value:
+                node = node.with_changes(whitespace_after_lambda=cst.SimpleWhitespace(" "))
+        return node.with_changes(params=params)
 
 def _unwrap_partial(m, expr) -> tuple[ast.AST, int]:
     """The function inside ``functools.partial(f, ...)`` and how many positional arguments
