@@ -440,6 +440,7 @@ class LateBindingLoopClosure(Rule):
                 node = node.with_changes(whitespace_after_lambda=cst.SimpleWhitespace(" "))
         return node.with_changes(params=params)
 
+
 def _unwrap_partial(m, expr) -> tuple[ast.AST, int]:
     """The function inside ``functools.partial(f, ...)`` and how many positional arguments
     the partials bind."""
