@@ -166,6 +166,14 @@ ARRAY_REDUCTIONS = frozenset({
     "nansum", "nanmean", "nanmax", "nanmin", "cumsum", "cumprod", "dot", "trace",
 })
 
+#: Array reductions that give a 0-d array when called without an axis (``x.sum()``,
+#: ``np.max(x)``), and the keywords that keep them 0-d (DSK504's safe fix).
+ARRAY_SCALAR_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "any", "all", "std", "var", "prod", "argmax", "argmin",
+    "nansum", "nanmean", "nanmax", "nanmin", "nanstd", "nanvar", "nanprod",
+})
+ARRAY_SCALAR_REDUCTION_KEYWORDS = frozenset({"dtype", "split_every", "ddof"})
+
 #: Methods of a dask DataFrame or Series that return a new lazy frame.
 FRAME_METHODS_RETURNING_FRAME = frozenset({
     "fillna", "dropna", "drop", "rename", "assign", "astype", "set_index", "reset_index",

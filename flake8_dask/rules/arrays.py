@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import FRAMES, K, dotted
 from ..model import vocabulary as V
 from ..model.arrays import align
+from . import _edits as E
 from .base import Rule
 
 _ELEMENTWISE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
@@ -460,10 +461,20 @@ class ImplicitCompute(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Two rewrites are planned: wrapping `float(x)`/`int(x)` as
-    `float(x.compute())` will be safe (the same value, computed explicitly); replacing
-    `np.asarray(x)` with `x.compute()` will be unsafe (they differ when the blocks are not
-    NumPy arrays, e.g. CuPy or sparse). Hoisting `len(ddf)` out of a loop needs a human.
+    `float(x)`/`int(x)` becomes `float(x.compute())`. Safe when `x` is certainly 0-d (a
+    reduction without an axis, `x.sum()` or `np.max(x)`, or arithmetic on such reductions
+    and numbers): Dask's `Array.__float__` is `float(x.compute().item())`, the same value.
+    Unsafe otherwise: for an array of one element but one or more dimensions, `float(x)`
+    works while `float(x.compute())` raises `TypeError` with NumPy 2.4 ("only 0-dimensional
+    arrays can be converted to Python scalars").
+
+    `np.asarray(x)`/`np.array(x)` of a Dask Array (one argument, no `dtype=` or `copy=`)
+    becomes `x.compute()`: unsafe, since they differ when the blocks are not NumPy arrays
+    (CuPy, sparse, masked), a 0-d array computes to a NumPy scalar rather than a 0-d
+    ndarray, and `np.array` always copied while `compute()` may return an array that shares
+    memory with the graph's data. No fix for DataFrames and Series (`compute()` gives a
+    pandas object), for `list(series)`, or for `len(ddf)`: hoisting it out of a loop needs
+    a human.
 
     ## Options
     None.
@@ -482,6 +493,8 @@ class ImplicitCompute(Rule):
     code = "DSK504"
     name = "implicit-compute"
     node_types = (ast.Call,)
+    fix_safety = Safety.SAFE
+    fix_title = "Compute explicitly: .compute()"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -530,13 +543,56 @@ class ImplicitCompute(Rule):
         what = V.KIND_NAMES.get(v.kind, "a Dask collection")
         if short in ("float", "int"):
             advice = f"write {short}({receiver(arg)}.compute())"
+            safety = Safety.SAFE if self._zero_dimensional(arg) else Safety.UNSAFE
         else:
             advice = f"call {receiver(arg)}.compute() explicitly, once, and keep the result"
-        return self.report(
+            # ``np.asarray(x)`` -> ``x.compute()``: an Array only (a frame computes to a
+            # pandas object), and no dtype/copy/order arguments to keep.
+            safety = Safety.UNSAFE if (short in ("np.asarray", "np.array") and
+                                       v.kind == K.ARRAY and len(node.args) == 1 and
+                                       not node.keywords) else None
+        finding = self.report(
             node,
             f"{short}({shown}) silently computes {what} (an implicit compute that is "
             f"easy to repeat by accident); {advice}",
-            fix_data={"function": short}, fixable=short in ("float", "int"))
+            fix_data={"function": short}, fixable=safety is not None)
+        if finding.fix is not None:
+            finding.fix.safety = safety
+        return finding
+
+    def _zero_dimensional(self, expr) -> bool:
+        """``expr`` is certainly a 0-d Dask Array: a reduction without an axis
+        (``x.sum()``, ``np.max(x)``), or arithmetic on such reductions and numbers."""
+        m = self.model
+        t = type(expr)
+        if t is ast.BinOp:
+            if type(expr.op) not in _ELEMENTWISE_OPS:
+                return False
+            sides = (expr.left, expr.right)
+            return any(self._zero_dimensional(s) for s in sides) and all(
+                self._zero_dimensional(s) or _number(s) for s in sides)
+        if t is ast.UnaryOp:
+            return type(expr.op) in (ast.USub, ast.UAdd) and self._zero_dimensional(expr.operand)
+        if t is not ast.Call or any(type(a) is ast.Starred for a in expr.args):
+            return False
+        for kw in expr.keywords:
+            if kw.arg not in V.ARRAY_SCALAR_REDUCTION_KEYWORDS and not (
+                    kw.arg == "axis" and E.is_constant(kw.value, None)):
+                return False
+        func = expr.func
+        if type(func) is ast.Attribute and func.attr in V.ARRAY_SCALAR_REDUCTIONS and \
+                not expr.args and m.kind(func.value) == K.ARRAY:
+            return True
+        module, _, short = (m.qualname(func) or "").rpartition(".")
+        return module in ("numpy", "dask.array") and short in V.ARRAY_SCALAR_REDUCTIONS and \
+            len(expr.args) == 1 and m.kind(expr.args[0]) == K.ARRAY
+
+    def fix(self, node, finding):
+        if finding.fix.data["function"] in ("float", "int"):
+            arg = node.args[0]
+            return node.with_changes(
+                args=[arg.with_changes(value=E.method_call(arg.value, "compute"))])
+        return E.method_call(node.args[0].value, "compute")
 
     def _loop_over_same_collection(self, node, arg):
         """The innermost loop around ``node`` when ``arg`` is the same in every iteration."""
@@ -586,6 +642,13 @@ class ImplicitCompute(Rule):
                     f"len({arg}) computes every partition of {arg} again (len() already "
                     f"computed it at line {first.lineno}); compute the length once and keep "
                     "it, or persist the collection", fixable=False)
+
+
+def _number(expr) -> bool:
+    """A literal int or float (``2``, ``-1.5``)."""
+    if type(expr) is ast.UnaryOp and type(expr.op) in (ast.USub, ast.UAdd):
+        expr = expr.operand
+    return type(expr) is ast.Constant and type(expr.value) in (int, float)
 
 
 def _exclusive(a: ast.AST, b: ast.AST) -> bool:
