@@ -83,9 +83,14 @@ class TinyChunks(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`chunks="auto"`) will be unsafe: it changes the memory
-    each task needs and can change the order of floating-point reductions, hence the last
-    bits of results.
+    Unsafe: the chunks written in the call become `"auto"` (`chunks=(10, 10)` ->
+    `chunks="auto"`, also when passed by position); a per-axis dict keeps its axes
+    (`x.rechunk({0: 1})` -> `x.rechunk({0: "auto"})`), so the other axes stay as they were.
+    The values are the same, but the blocks are now sized by Dask's `array.chunk-size`
+    setting (128 MiB by default): that changes the memory each task needs, the number of
+    output blocks (and files, for `to_zarr`), and the order of floating-point reductions,
+    hence the last bits of results. No fix when the chunks come from a variable
+    (`chunks=CHUNKS`): the variable may be used elsewhere.
 
     ## Options
     - `dask-tiny-chunk-elements`: blocks with fewer elements than this are tiny (10000).
@@ -106,6 +111,8 @@ class TinyChunks(Rule):
     code = "DSK501"
     name = "tiny-chunks"
     node_types = (ast.Call,)
+    fix_safety = Safety.UNSAFE
+    fix_title = 'Let Dask choose the chunks: chunks="auto"'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         if not (any(kw.arg == "chunks" for kw in node.keywords) or (
@@ -127,7 +134,42 @@ class TinyChunks(Rule):
             "block is a task, "
             "so scheduling overhead swamps the work (`chunks` is the size of one block, not "
             'the number of blocks); use chunks="auto" or blocks of about 100 MB',
-            fix_data={"chunks": layout.spec})
+            **self._fix_facts(node, layout.spec))
+
+    @staticmethod
+    def _fix_facts(call: ast.Call, spec) -> dict:
+        """Where the literal chunks are in ``call``: ``keyword`` or positional ``index``, and
+        whether they are a per-axis dict."""
+        t = type(spec)
+        literal = (t is ast.Constant and type(spec.value) is int) or t in (ast.Tuple, ast.List) \
+            or (t is ast.Dict and None not in spec.keys)
+        data = {"dict": t is ast.Dict}
+        if any(kw.value is spec for kw in call.keywords):
+            data["keyword"] = True
+        elif any(a is spec for a in call.args):
+            data["index"] = call.args.index(spec)
+        else:
+            literal = False
+        return {"fix_data": data, "fixable": literal}
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        auto = cst.SimpleString('"auto"')
+        if data.get("keyword"):
+            old = next(a.value for a in node.args
+                       if a.keyword is not None and a.keyword.value == "chunks")
+        else:
+            old = node.args[data["index"]].value
+        new = auto
+        if data["dict"]:
+            new = old.with_changes(elements=[e.with_changes(value=auto) for e in old.elements])
+        if data.get("keyword"):
+            return E.with_keyword(node, "chunks", new)
+        args = list(node.args)
+        args[data["index"]] = args[data["index"]].with_changes(value=new)
+        return node.with_changes(args=args)
 
 
 class MisalignedChunks(Rule):
@@ -301,9 +343,12 @@ class UnknownChunks(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`ddf.to_dask_array(lengths=True)`) will be unsafe: it
-    computes every partition's length eagerly, an extra pass over the data when the graph is
-    built.
+    Unsafe: `ddf.values` and `ddf.to_dask_array()` (or `lengths=None`) become
+    `ddf.to_dask_array(lengths=True)`, keeping any other argument. The array is the same
+    (Dask's `to_dask_array` builds it from `.values`) with known row chunks, but
+    `lengths=True` computes every partition's length eagerly, where the line runs: an extra
+    pass over the data when the graph is built, and the exceptions of loading it surface
+    there.
 
     ## Options
     None.
@@ -320,6 +365,8 @@ class UnknownChunks(Rule):
     code = "DSK503"
     name = "unknown-chunks"
     node_types = (ast.Attribute, ast.Call)
+    fix_safety = Safety.UNSAFE
+    fix_title = "Compute the row chunks: to_dask_array(lengths=True)"
 
     def check(self, node) -> Iterator[Finding]:
         m = self.model
@@ -349,7 +396,18 @@ class UnknownChunks(Rule):
             f"{text(frame, 30)}{label} has unknown chunk sizes (nan rows per partition), and "
             f"{what} at line {line} fails on it ('Arrays chunk sizes are unknown'); use "
             f"{text(frame, 30)}.to_dask_array(lengths=True), or call compute_chunk_sizes() "
-            "first", fix_data={"frame": frame})
+            "first")
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        lengths = cst.Name("True")
+        if isinstance(node, cst.Call):
+            return E.with_keyword(node, "lengths", lengths)
+        call = cst.Call(func=node.with_changes(attr=cst.Name("to_dask_array"), lpar=[],
+                                               rpar=[]))
+        return E.with_keyword(call, "lengths", lengths).with_changes(lpar=node.lpar,
+                                                                     rpar=node.rpar)
 
     def _failing_use(self, expr) -> tuple[str, int] | None:
         direct = self._use(expr)
