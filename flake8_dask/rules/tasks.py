@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import COLLECTIONS, K, dotted
 from ..model.semantic import call_name
 from ..model import vocabulary as V
@@ -327,10 +327,13 @@ class DelayedCallInDelayed(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, removing the outer `@delayed` decorator, is
-    unsafe: it changes what every caller of the function gets back (a list of Delayed
-    objects instead of one Delayed), so callers that call `.compute()` on the result or pass
-    it to other delayed functions must change too.
+    Unsafe: the fix removes the outer `@delayed` decorator (`@delayed`, `@dask.delayed`,
+    `@delayed(pure=True)`), so the function builds the graph in the driver. It changes what
+    every caller of the function gets back (a list of Delayed objects instead of one
+    Delayed), so callers that call `.compute()` on the result or pass it to other delayed
+    functions must change too; and the function's own code now runs when it is called,
+    not at compute time. No fix when the function is also handed to Dask another way
+    (`delayed(f)`, `client.submit(f)`) or has several delayed decorators.
 
     ## Options
     None.
@@ -349,7 +352,8 @@ class DelayedCallInDelayed(Rule):
     code = "DSK103"
     name = "delayed-call-in-delayed"
     node_types = (ast.Call,)
-    fix_safety = None  # unsafe fix (drop the outer @delayed) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Remove the outer @delayed decorator"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -372,12 +376,46 @@ class DelayedCallInDelayed(Rule):
         label = self._label(node)
         outer = "remove the outer @delayed" if all(s.api == "@delayed" for s in sites) \
             else "call it directly instead of through delayed()"
+        decorator = self._removable_decorator(fn)
         yield self.report(
             node,
             f"{label} inside delayed function {m.function_label(fn)} ({site_text(sites)}) "
             "only adds a node to a graph nobody runs: the outer task returns unevaluated "
             f"Delayed objects; {outer} so the function builds the graph in the driver, or "
-            "compute the inner objects in the function")
+            "compute the inner objects in the function",
+            fixable=decorator is not None, fix_target=fn, fix_data={"decorator": decorator})
+
+    def _removable_decorator(self, fn) -> int | None:
+        """The index of ``fn``'s one ``@delayed`` decorator, when that decorator is the only
+        way ``fn`` reaches Dask."""
+        m = self.model
+        if type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return None
+        if any(s.api != "@delayed" for s in m.tasks.get(fn, ())):
+            return None
+        found = [i for i, dec in enumerate(fn.decorator_list)
+                 if m.qualname(dec.func if type(dec) is ast.Call else dec)
+                 in V.DELAYED_FUNCTIONS]
+        return found[0] if len(found) == 1 else None
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        index = finding.fix.data["decorator"]
+        decorators = list(node.decorators)
+        removed = decorators.pop(index)
+        # Comments on and above the removed decorator stay where they were.
+        kept = list(removed.leading_lines)
+        comment = removed.trailing_whitespace.comment
+        if comment is not None:
+            kept.append(cst.EmptyLine(comment=comment))
+        if index < len(decorators):
+            following = decorators[index]
+            decorators[index] = following.with_changes(
+                leading_lines=[*kept, *following.leading_lines])
+            return node.with_changes(decorators=decorators)
+        return node.with_changes(decorators=decorators, lines_after_decorators=[
+            *kept, *node.lines_after_decorators])
 
     @staticmethod
     def _label(node: ast.Call) -> str:
