@@ -9,6 +9,7 @@ from ..findings import Finding, Safety
 from ..model import COLLECTIONS, K, dotted
 from ..model.semantic import call_name
 from ..model import vocabulary as V
+from . import _edits as E
 from .base import Rule
 
 
@@ -442,6 +443,10 @@ class DelayedCallInDelayed(Rule):
         return self._evaluates[key]
 
 
+#: Attributes of a Client that close it.
+_CLOSING_ATTRIBUTES = frozenset({"close", "shutdown", "__enter__", "__exit__"})
+
+
 class ClientCreatedInTask(Rule):
     """Creating a `Client` or `LocalCluster` inside a task.
 
@@ -475,10 +480,15 @@ class ClientCreatedInTask(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, replacing `Client(address)` with `get_client()`,
-    is unsafe: `get_client()` returns a client of the scheduler the worker belongs to, which
-    differs from the original when the address pointed elsewhere; and waits through it still
-    need `secede()`/`rejoin()` or `worker_client()`.
+    Unsafe: `Client(<address>)` (one address, a string, an f-string or a name or attribute
+    that says "addr", and no other argument) becomes `get_client()`, imported from the
+    module the file already imports Distributed names from when it is not imported yet.
+    `get_client()` returns the worker's client of the scheduler the task runs on, which
+    differs from the original when the address pointed elsewhere, and it is shared by the
+    tasks of that worker; waits through it still need `secede()`/`rejoin()` or
+    `worker_client()`. No fix for a Client without an address or for a `LocalCluster`
+    (they need a human), nor when the client is closed in the task (`with Client(...)`,
+    `client.close()`): closing the worker's shared client would break the other tasks.
 
     ## Options
     None.
@@ -496,7 +506,8 @@ class ClientCreatedInTask(Rule):
     code = "DSK104"
     name = "client-created-in-task"
     node_types = (ast.Call,)
-    fix_safety = None  # unsafe fix (Client(addr) -> get_client()) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the worker's client: get_client()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -515,7 +526,58 @@ class ClientCreatedInTask(Rule):
         else:
             why = ("starts a whole new local cluster inside the worker (on process workers it "
                    "fails: 'daemonic processes are not allowed to have children')")
+        function, imports = "", []
+        if q in V.CLIENT_CONSTRUCTORS and self._address_only(node) and \
+                not self._closed(node, fn):
+            function, imports = E.import_for(m, "distributed.get_client", m.statement_of(node))
         yield self.report(
             node,
             f"{name}(...) {where} {why}; use get_client() or `with worker_client() as "
-            "client:` to reach the cluster the task runs on")
+            "client:` to reach the cluster the task runs on",
+            fixable=bool(function), fix_imports=imports, fix_data={"function": function})
+
+    @staticmethod
+    def _address_only(call: ast.Call) -> bool:
+        """``Client(<address>)`` with nothing else: a string, an f-string, or a name or
+        attribute that says it is an address (``scheduler_address``, ``cluster.addr``)."""
+        if len(call.args) + len(call.keywords) != 1:
+            return False
+        if call.keywords:
+            if call.keywords[0].arg != "address":
+                return False
+            arg = call.keywords[0].value
+        else:
+            arg = call.args[0]
+        t = type(arg)
+        if t is ast.Constant:
+            return type(arg.value) is str
+        if t is ast.JoinedStr:
+            return True
+        spelled = arg.id if t is ast.Name else arg.attr if t is ast.Attribute else ""
+        return "addr" in spelled.lower()
+
+    def _closed(self, call: ast.Call, fn) -> bool:
+        """The new client may be closed in the task (``with Client(...)``, ``c.close()``) or
+        goes where it is not followed: closing the worker's shared client instead would
+        break its other tasks."""
+        parent = call._dsk_parent
+        if type(parent) is ast.Attribute:
+            return parent.attr in _CLOSING_ATTRIBUTES
+        if type(parent) is ast.Assign and all(type(t) is ast.Name for t in parent.targets):
+            names = {t.id for t in parent.targets}
+        elif type(parent) is ast.AnnAssign and type(parent.target) is ast.Name:
+            names = {parent.target.id}
+        else:
+            return True  # ``with Client(...)``, returned, passed on: not followed
+        for n in self.model.body_nodes(fn):
+            if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load:
+                use = n._dsk_parent
+                if type(use) is ast.withitem or (type(use) is ast.Attribute and
+                                                 use.attr in _CLOSING_ATTRIBUTES):
+                    return True
+        return False
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        return cst.Call(func=cst.Name(finding.fix.data["function"]))
