@@ -548,6 +548,30 @@ DASK_READER_FOR = {
     "geopandas.read_parquet": "dask_geopandas.read_parquet",
     "geopandas.read_feather": "dask_geopandas.read_feather",
 }
+#: pandas readers whose ``dask.dataframe`` namesake reads the same path with the same
+#: keywords (DSK401's fix), and those keywords. Left out: ``read_json`` (Dask's default
+#: ``orient`` differs), ``read_hdf`` (Dask requires ``key``), ``read_sql*`` (Dask requires
+#: ``index_col``), and keywords Dask rejects or applies per block (``index_col``,
+#: ``skiprows``, ``skipfooter``, ``nrows``, ...).
+_CSV_KEYWORDS = frozenset({
+    "sep", "delimiter", "header", "names", "usecols", "dtype", "parse_dates", "na_values",
+    "keep_default_na", "na_filter", "encoding", "compression", "comment", "quotechar",
+    "quoting", "escapechar", "doublequote", "decimal", "thousands", "true_values",
+    "false_values", "skipinitialspace", "skip_blank_lines", "dtype_backend", "date_format",
+    "low_memory", "storage_options", "engine", "converters", "on_bad_lines",
+})
+DASK_READER_SAME_ARGUMENTS = {
+    "pandas.read_csv": ("read_csv", _CSV_KEYWORDS),
+    "pandas.read_table": ("read_table", _CSV_KEYWORDS),
+    "pandas.read_fwf": ("read_fwf", _CSV_KEYWORDS | {"colspecs", "widths"}),
+    "pandas.read_parquet": ("read_parquet", frozenset({
+        "columns", "filters", "storage_options", "dtype_backend", "filesystem"})),
+    "pandas.read_orc": ("read_orc", frozenset({"columns"})),
+}
+#: ``from_pandas`` arguments that only choose the partitioning (dropped by DSK401's fix).
+FROM_PANDAS_PARTITIONING = frozenset({"npartitions", "chunksize", "sort"})
+#: Functions that build a file path (``os.path.join(root, "x.csv")``).
+PATH_BUILDERS = frozenset({"os.path.join", "pathlib.Path", "posixpath.join"})
 #: Driver-side readers of tabular data (their result is a pandas or GeoPandas frame).
 TABLE_READERS = frozenset(q for q in LARGE_OBJECT_LOADERS
                           if q.startswith(("pandas.read_", "geopandas.read_")))

@@ -92,6 +92,26 @@ def _small_read(model, read: ast.Call) -> bool:
     return False
 
 
+def _spelled_path(model, expr: ast.AST, depth: int = 0) -> bool:
+    """A file path written in the code: a string, an f-string, a concatenation with one,
+    ``os.path.join(...)`` or ``Path(...)``, or a name bound once to one of these."""
+    t = type(expr)
+    if t is ast.Constant:
+        return type(expr.value) is str and "\n" not in expr.value
+    if t is ast.JoinedStr:
+        return True
+    if t is ast.BinOp:
+        return type(expr.op) is ast.Add and any(
+            type(side) in (ast.Constant, ast.JoinedStr) and _spelled_path(model, side, depth)
+            for side in (expr.left, expr.right))
+    if t is ast.Call:
+        return model.qualname(expr.func) in V.PATH_BUILDERS
+    if t is ast.Name and depth < 2:
+        value = _single_assignment(model, expr)
+        return value is not None and _spelled_path(model, value, depth + 1)
+    return False
+
+
 def _inside(node: ast.AST, container: ast.AST) -> bool:
     start = (node.lineno, node.col_offset)
     return (container.lineno, container.col_offset) <= start <= (
@@ -179,9 +199,15 @@ class LoadWithPandasThenDask(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `dd.from_pandas(pd.read_csv(a), npartitions=n)` →
-    `dd.read_csv(a)` is unsafe: it changes the partitioning, and Dask infers dtypes from a
-    sample of the file, which can fail on columns of mixed types that pandas read whole.
+    Unsafe: `dd.from_pandas(pd.read_csv(path, ...), npartitions=n)` becomes
+    `dd.read_csv(path, ...)` (also `read_table`, `read_fwf`, `read_parquet`, `read_orc`),
+    keeping the reader's arguments. The partitioning changes (by file blocks instead of
+    `npartitions`), the index is no longer sorted with known divisions, and Dask infers
+    dtypes from a sample of the file, which can fail on columns of mixed types that pandas
+    read whole. Only for that exact inline shape, with `from_pandas` spelled through the
+    module alias of `dask.dataframe` (`dd.`), a path spelled in the code (a string, an
+    f-string, `os.path.join(...)`, or a name bound once to one of these), and keywords that
+    Dask's reader accepts and applies the same way (not `index_col`, `skiprows`, ...).
 
     ## Options
     None.
@@ -199,7 +225,8 @@ class LoadWithPandasThenDask(Rule):
     code = "DSK401"
     name = "load-with-pandas-then-dask"
     node_types = (ast.Call,)
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Read it with Dask: dd.read_*(...)"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -229,7 +256,7 @@ class LoadWithPandasThenDask(Rule):
                     node,
                     f"{_short(node.func, 40)}() of {what} loads the whole array into the "
                     f"driver and ships it inside the task graph; let Dask read it chunk by "
-                    f"chunk: {advice}")
+                    f"chunk: {advice}", fixable=False)
 
     def _report_read(self, node: ast.Call, read: ast.Call) -> Finding:
         m = self.model
@@ -244,7 +271,34 @@ class LoadWithPandasThenDask(Rule):
             f"{_short(node.func, 40)}() of a frame read in the driver by {reader}() (line "
             f"{read.lineno}) loads all the data in one process and ships it inside the task "
             f"graph; {advice}",
-            fix_data={"reader": reader_q, "dask_reader": dask_reader})
+            **self._fix_facts(node, read))
+
+    def _fix_facts(self, node: ast.Call, read: ast.Call) -> dict:
+        """``dd.from_pandas(pd.read_csv(<path>, ...), npartitions=n)``, exactly: the Dask
+        reader that replaces it, through the module alias of ``dd.from_pandas``."""
+        m = self.model
+        same = V.DASK_READER_SAME_ARGUMENTS.get(m.qualname(read.func))
+        func = node.func
+        if same is None or m.qualname(func) not in V.FROM_PANDAS_FUNCTIONS or \
+                type(func) is not ast.Attribute or type(func.value) is not ast.Name or \
+                m.qualname(func.value) != "dask.dataframe":
+            return {"fixable": False}
+        reader, keywords = same
+        if node.args[:1] != [read] or len(node.args) > 1 or any(
+                kw.arg not in V.FROM_PANDAS_PARTITIONING for kw in node.keywords):
+            return {"fixable": False}
+        if len(read.args) != 1 or not _spelled_path(m, read.args[0]) or any(
+                kw.arg not in keywords for kw in read.keywords):
+            return {"fixable": False}
+        return {"fix_data": {"reader": reader}}
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        read = node.args[0].value
+        return read.with_changes(func=cst.Attribute(value=node.func.value,
+                                                    attr=cst.Name(finding.fix.data["reader"])),
+                                 lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _elements(expr: ast.AST | None) -> list[ast.AST]:
