@@ -611,6 +611,16 @@ GROUPBY_TREE_REDUCTIONS = frozenset({
     "first", "last", "idxmax", "idxmin",
 })
 
+#: The reductions for which ``groupby(k).apply(lambda g: g.col.<r>())`` and
+#: ``groupby(k).col.<r>()`` give the same values (DSK404's fix; verified with dask 2026.8).
+#: Not ``idxmax``/``idxmin`` (they differ on all-NaN groups), ``first``/``last`` (not Series
+#: methods) or ``size`` (a Series attribute).
+GROUPBY_APPLY_FIXABLE_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median",
+})
+#: ``groupby`` keywords that a groupby reduction honours like ``apply`` does.
+GROUPBY_PLAIN_KEYWORDS = frozenset({"by", "sort", "dropna", "observed"})
+
 #: Frame methods that always move every row to a new partition (an all-to-all shuffle).
 SHUFFLE_METHODS = frozenset({"set_index", "sort_values", "shuffle"})
 #: Frame methods and module functions that join two frames (a shuffle unless on the index).

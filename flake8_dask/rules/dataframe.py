@@ -631,10 +631,14 @@ class GroupbyApplyForReduction(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `groupby(k).apply(lambda g: g.col.sum())` →
-    `groupby(k).col.sum()` is unsafe: the result's name and index can differ subtly (apply
-    returns an unnamed Series, the reduction one named after the column), and `transform`
-    must be rewritten as a reduction merged back onto the rows.
+    Unsafe: `ddf.groupby(k).apply(lambda g: g.col.sum())` becomes `ddf.groupby(k).col.sum()`
+    (also `g["col"]`, and `sum`, `mean`, `max`, `min`, `count`, `nunique`, `std`, `var`,
+    `prod`, `median`), dropping `meta=`. The values are the same (verified with dask
+    2026.8), but the result is named after the column where `apply` returned an unnamed
+    Series, which changes column names after a `to_frame()` or a merge. Only for that exact
+    lambda shape, on a groupby of columns written inline or bound to a name once; no fix for
+    `def` functions, arithmetic on reductions, `len(g)`, or `transform` (which must become
+    a reduction merged back onto the rows).
 
     ## Options
     None.
@@ -653,7 +657,8 @@ class GroupbyApplyForReduction(Rule):
     code = "DSK404"
     name = "groupby-apply-for-reduction"
     node_types = (ast.Call,)
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the groupby reduction: groupby(k).col.sum()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -690,7 +695,54 @@ class GroupbyApplyForReduction(Rule):
             f"({_short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
             f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
             f"{advice}",
-            fix_data={"suggestion": suggestion})
+            fixable=self._fixable(node, fn_expr, recv.origin))
+
+    def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:
+        """``<groupby>.apply(lambda g: g.col.<reduction>())`` exactly, on a groupby of
+        columns written inline or bound once to a name."""
+        if node.func.attr != "apply" or node.args != [fn_expr] or any(
+                kw.arg != "meta" for kw in node.keywords):
+            return False
+        receiver = node.func.value
+        if receiver is not groupby and not (
+                type(receiver) is ast.Name and
+                _single_assignment(self.model, receiver) is groupby):
+            return False
+        if any(kw.arg not in V.GROUPBY_PLAIN_KEYWORDS for kw in groupby.keywords):
+            return False
+        if type(fn_expr) is not ast.Lambda:
+            return False
+        args = fn_expr.args
+        if args.posonlyargs or len(args.args) != 1 or args.vararg or args.kwonlyargs or \
+                args.kwarg or args.defaults:
+            return False
+        group = args.args[0].arg
+        body = fn_expr.body
+        if type(body) is not ast.Call or body.args or body.keywords or \
+                type(body.func) is not ast.Attribute or \
+                body.func.attr not in V.GROUPBY_APPLY_FIXABLE_REDUCTIONS:
+            return False
+        column = body.func.value
+        if type(column) is ast.Attribute:
+            root = column.value
+        elif type(column) is ast.Subscript and type(column.slice) is ast.Constant and \
+                type(column.slice.value) is str:
+            root = column.value
+        else:
+            return False
+        return type(root) is ast.Name and root.id == group
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        receiver = node.func.value
+        if E.needs_parentheses(receiver):
+            receiver = receiver.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        reduction = node.args[0].value.body  # g.col.sum()
+        column = reduction.func.value
+        return reduction.with_changes(
+            func=reduction.func.with_changes(value=column.with_changes(value=receiver)),
+            lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _receiver_text(receiver: ast.AST, groupby: ast.Call) -> str:
