@@ -270,6 +270,49 @@ def test_dsk408_attribute_receiver(synchronous):
     check(source, "DSK408", INPLACE, pdf.drop_duplicates())
 
 
+SCALAR_CASES = [
+    ("float-sum", "float(x.sum())"),
+    ("int-numpy-max", "int(np.max(x))"),
+    ("float-mean", "float(x.mean())"),
+    ("float-dask-function", "float(da.nanmax(x))"),
+    ("float-difference", "float(x.max() - x.min())"),
+    ("int-negated-floordiv", "int(-(x.sum() // 2))"),
+    ("float-scaled", "float(x.std(ddof=1) * 2)"),
+    ("int-argmax", "int(x.argmax())"),
+]
+
+
+@pytest.mark.parametrize("case_id,expression", SCALAR_CASES, ids=[c[0] for c in SCALAR_CASES])
+def test_dsk504_implicit_compute_scalar(synchronous, case_id, expression):
+    body = f"""
+import numpy as np
+
+
+def run():
+    x = da.from_array(np.arange(12.0).reshape(3, 4) % 5, chunks=2)
+    return {expression}
+"""
+    after = check(FRAME + body, "DSK504", SAME, None)
+    assert ".compute()" in after
+
+
+def test_dsk504_one_element_array_is_not_safe():
+    """``float(x)`` of a 1-d one-element array works, ``float(x.compute())`` raises: no safe
+    fix unless the argument is certainly 0-d."""
+    source = FRAME + textwrap.dedent("""
+        def run():
+            x = da.ones(10, chunks=5)
+            return float(x[:1])
+    """)
+    result = fix_source(source, unsafe=False)
+    assert not result.changed
+    assert [f.fix.safety for f in result.remaining if f.code == "DSK504"] == [Safety.UNSAFE]
+    with dask.config.set(scheduler="synchronous"):
+        assert run(source) == 1.0
+        with pytest.raises(TypeError, match="only 0-dimensional arrays"):
+            run(fix_source(source, unsafe=True).source)
+
+
 CLIENT = """\
 import itertools
 
@@ -378,12 +421,12 @@ def test_every_safe_rule_is_run():
     from flake8_dask.rules import RULES_BY_CODE
 
     safe = {code for code, rule in RULES_BY_CODE.items() if rule.fix_safety is Safety.SAFE}
-    tested = {"DSK408", "DSK701", "DSK703", "DSK704"}
+    tested = {"DSK408", "DSK504", "DSK701", "DSK703", "DSK704"}
     assert safe <= tested, sorted(safe - tested)
 
 
 def test_case_ids_are_unique():
-    for cases in (BOOL_CASES, INPLACE_CASES, MAP_CASES, RESULT_CASES):
+    for cases in (BOOL_CASES, INPLACE_CASES, SCALAR_CASES, MAP_CASES, RESULT_CASES):
         ids = [c[0] for c in cases]
         assert len(ids) == len(set(ids))
         assert all(re.fullmatch(r"[a-z0-9_-]+", i) for i in ids)

@@ -422,12 +422,19 @@ def _define_transformer():
         if not items:
             return cst.RemovalSentinel.REMOVE
 
-        def is_original(item) -> bool:
+        def small_of(item):
             if isinstance(item, cst.SimpleStatementLine) and len(item.body) == 1:
-                item = item.body[0]
+                return item.body[0]
+            return item
+
+        def is_original(item) -> bool:
+            item = small_of(item)
             return isinstance(item, cst.BaseSmallStatement) and item.deep_equals(original_small)
 
-        keeper = next((i for i, item in enumerate(items) if is_original(item)), 0)
+        keeper = next((i for i, item in enumerate(items) if is_original(item)), None)
+        if keeper is None:  # rewritten: the last item of its type (after inserted lines)
+            keeper = max((i for i, item in enumerate(items)
+                          if type(small_of(item)) is type(original_small)), default=0)
         out = []
         for i, item in enumerate(items):
             if isinstance(item, cst.BaseSmallStatement):

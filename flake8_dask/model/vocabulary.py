@@ -166,6 +166,14 @@ ARRAY_REDUCTIONS = frozenset({
     "nansum", "nanmean", "nanmax", "nanmin", "cumsum", "cumprod", "dot", "trace",
 })
 
+#: Array reductions that give a 0-d array when called without an axis (``x.sum()``,
+#: ``np.max(x)``), and the keywords that keep them 0-d (DSK504's safe fix).
+ARRAY_SCALAR_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "any", "all", "std", "var", "prod", "argmax", "argmin",
+    "nansum", "nanmean", "nanmax", "nanmin", "nanstd", "nanvar", "nanprod",
+})
+ARRAY_SCALAR_REDUCTION_KEYWORDS = frozenset({"dtype", "split_every", "ddof"})
+
 #: Methods of a dask DataFrame or Series that return a new lazy frame.
 FRAME_METHODS_RETURNING_FRAME = frozenset({
     "fillna", "dropna", "drop", "rename", "assign", "astype", "set_index", "reset_index",
@@ -540,6 +548,30 @@ DASK_READER_FOR = {
     "geopandas.read_parquet": "dask_geopandas.read_parquet",
     "geopandas.read_feather": "dask_geopandas.read_feather",
 }
+#: pandas readers whose ``dask.dataframe`` namesake reads the same path with the same
+#: keywords (DSK401's fix), and those keywords. Left out: ``read_json`` (Dask's default
+#: ``orient`` differs), ``read_hdf`` (Dask requires ``key``), ``read_sql*`` (Dask requires
+#: ``index_col``), and keywords Dask rejects or applies per block (``index_col``,
+#: ``skiprows``, ``skipfooter``, ``nrows``, ...).
+_CSV_KEYWORDS = frozenset({
+    "sep", "delimiter", "header", "names", "usecols", "dtype", "parse_dates", "na_values",
+    "keep_default_na", "na_filter", "encoding", "compression", "comment", "quotechar",
+    "quoting", "escapechar", "doublequote", "decimal", "thousands", "true_values",
+    "false_values", "skipinitialspace", "skip_blank_lines", "dtype_backend", "date_format",
+    "low_memory", "storage_options", "engine", "converters", "on_bad_lines",
+})
+DASK_READER_SAME_ARGUMENTS = {
+    "pandas.read_csv": ("read_csv", _CSV_KEYWORDS),
+    "pandas.read_table": ("read_table", _CSV_KEYWORDS),
+    "pandas.read_fwf": ("read_fwf", _CSV_KEYWORDS | {"colspecs", "widths"}),
+    "pandas.read_parquet": ("read_parquet", frozenset({
+        "columns", "filters", "storage_options", "dtype_backend", "filesystem"})),
+    "pandas.read_orc": ("read_orc", frozenset({"columns"})),
+}
+#: ``from_pandas`` arguments that only choose the partitioning (dropped by DSK401's fix).
+FROM_PANDAS_PARTITIONING = frozenset({"npartitions", "chunksize", "sort"})
+#: Functions that build a file path (``os.path.join(root, "x.csv")``).
+PATH_BUILDERS = frozenset({"os.path.join", "pathlib.Path", "posixpath.join"})
 #: Driver-side readers of tabular data (their result is a pandas or GeoPandas frame).
 TABLE_READERS = frozenset(q for q in LARGE_OBJECT_LOADERS
                           if q.startswith(("pandas.read_", "geopandas.read_")))
@@ -578,6 +610,16 @@ GROUPBY_TREE_REDUCTIONS = frozenset({
     "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median", "size",
     "first", "last", "idxmax", "idxmin",
 })
+
+#: The reductions for which ``groupby(k).apply(lambda g: g.col.<r>())`` and
+#: ``groupby(k).col.<r>()`` give the same values (DSK404's fix; verified with dask 2026.8).
+#: Not ``idxmax``/``idxmin`` (they differ on all-NaN groups), ``first``/``last`` (not Series
+#: methods) or ``size`` (a Series attribute).
+GROUPBY_APPLY_FIXABLE_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median",
+})
+#: ``groupby`` keywords that a groupby reduction honours like ``apply`` does.
+GROUPBY_PLAIN_KEYWORDS = frozenset({"by", "sort", "dropna", "observed"})
 
 #: Frame methods that always move every row to a new partition (an all-to-all shuffle).
 SHUFFLE_METHODS = frozenset({"set_index", "sort_values", "shuffle"})

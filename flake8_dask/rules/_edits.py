@@ -82,6 +82,22 @@ def import_for(m, qualname: str, stmt: ast.AST) -> tuple[str, list]:
     return name, [(module, name, None)]
 
 
+def bound_name(m, qualname: str, stmt: ast.AST) -> str:
+    """How to spell the Dask function ``qualname`` (``dask.delayed``) at ``stmt`` with the
+    names already imported: the local name of its import (``delayed``), or an attribute of
+    its imported module (``dask.delayed``). ``""`` when neither is bound there."""
+    module, _, name = qualname.rpartition(".")
+    scope = stmt._dsk_scope
+    for wanted, spelled in ((qualname, "{}"), (module, "{}." + name)):
+        for local, bindings in m.module_scope.bindings.items():
+            if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname \
+                    and V.canonical(bindings[0].qualname) == wanted:
+                found, _ = m.lookup(local, scope)
+                if found is m.module_scope:
+                    return spelled.format(local)
+    return ""
+
+
 # ---------------------------------------------------------------------------- libcst side
 def needs_parentheses(node) -> bool:
     """``node.attr`` would bind to part of ``node`` unless it is parenthesized."""

@@ -92,6 +92,26 @@ def _small_read(model, read: ast.Call) -> bool:
     return False
 
 
+def _spelled_path(model, expr: ast.AST, depth: int = 0) -> bool:
+    """A file path written in the code: a string, an f-string, a concatenation with one,
+    ``os.path.join(...)`` or ``Path(...)``, or a name bound once to one of these."""
+    t = type(expr)
+    if t is ast.Constant:
+        return type(expr.value) is str and "\n" not in expr.value
+    if t is ast.JoinedStr:
+        return True
+    if t is ast.BinOp:
+        return type(expr.op) is ast.Add and any(
+            type(side) in (ast.Constant, ast.JoinedStr) and _spelled_path(model, side, depth)
+            for side in (expr.left, expr.right))
+    if t is ast.Call:
+        return model.qualname(expr.func) in V.PATH_BUILDERS
+    if t is ast.Name and depth < 2:
+        value = _single_assignment(model, expr)
+        return value is not None and _spelled_path(model, value, depth + 1)
+    return False
+
+
 def _inside(node: ast.AST, container: ast.AST) -> bool:
     start = (node.lineno, node.col_offset)
     return (container.lineno, container.col_offset) <= start <= (
@@ -179,9 +199,15 @@ class LoadWithPandasThenDask(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `dd.from_pandas(pd.read_csv(a), npartitions=n)` →
-    `dd.read_csv(a)` is unsafe: it changes the partitioning, and Dask infers dtypes from a
-    sample of the file, which can fail on columns of mixed types that pandas read whole.
+    Unsafe: `dd.from_pandas(pd.read_csv(path, ...), npartitions=n)` becomes
+    `dd.read_csv(path, ...)` (also `read_table`, `read_fwf`, `read_parquet`, `read_orc`),
+    keeping the reader's arguments. The partitioning changes (by file blocks instead of
+    `npartitions`), the index is no longer sorted with known divisions, and Dask infers
+    dtypes from a sample of the file, which can fail on columns of mixed types that pandas
+    read whole. Only for that exact inline shape, with `from_pandas` spelled through the
+    module alias of `dask.dataframe` (`dd.`), a path spelled in the code (a string, an
+    f-string, `os.path.join(...)`, or a name bound once to one of these), and keywords that
+    Dask's reader accepts and applies the same way (not `index_col`, `skiprows`, ...).
 
     ## Options
     None.
@@ -199,7 +225,8 @@ class LoadWithPandasThenDask(Rule):
     code = "DSK401"
     name = "load-with-pandas-then-dask"
     node_types = (ast.Call,)
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Read it with Dask: dd.read_*(...)"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -229,7 +256,7 @@ class LoadWithPandasThenDask(Rule):
                     node,
                     f"{_short(node.func, 40)}() of {what} loads the whole array into the "
                     f"driver and ships it inside the task graph; let Dask read it chunk by "
-                    f"chunk: {advice}")
+                    f"chunk: {advice}", fixable=False)
 
     def _report_read(self, node: ast.Call, read: ast.Call) -> Finding:
         m = self.model
@@ -244,7 +271,34 @@ class LoadWithPandasThenDask(Rule):
             f"{_short(node.func, 40)}() of a frame read in the driver by {reader}() (line "
             f"{read.lineno}) loads all the data in one process and ships it inside the task "
             f"graph; {advice}",
-            fix_data={"reader": reader_q, "dask_reader": dask_reader})
+            **self._fix_facts(node, read))
+
+    def _fix_facts(self, node: ast.Call, read: ast.Call) -> dict:
+        """``dd.from_pandas(pd.read_csv(<path>, ...), npartitions=n)``, exactly: the Dask
+        reader that replaces it, through the module alias of ``dd.from_pandas``."""
+        m = self.model
+        same = V.DASK_READER_SAME_ARGUMENTS.get(m.qualname(read.func))
+        func = node.func
+        if same is None or m.qualname(func) not in V.FROM_PANDAS_FUNCTIONS or \
+                type(func) is not ast.Attribute or type(func.value) is not ast.Name or \
+                m.qualname(func.value) != "dask.dataframe":
+            return {"fixable": False}
+        reader, keywords = same
+        if node.args[:1] != [read] or len(node.args) > 1 or any(
+                kw.arg not in V.FROM_PANDAS_PARTITIONING for kw in node.keywords):
+            return {"fixable": False}
+        if len(read.args) != 1 or not _spelled_path(m, read.args[0]) or any(
+                kw.arg not in keywords for kw in read.keywords):
+            return {"fixable": False}
+        return {"fix_data": {"reader": reader}}
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        read = node.args[0].value
+        return read.with_changes(func=cst.Attribute(value=node.func.value,
+                                                    attr=cst.Name(finding.fix.data["reader"])),
+                                 lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _elements(expr: ast.AST | None) -> list[ast.AST]:
@@ -577,10 +631,14 @@ class GroupbyApplyForReduction(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `groupby(k).apply(lambda g: g.col.sum())` →
-    `groupby(k).col.sum()` is unsafe: the result's name and index can differ subtly (apply
-    returns an unnamed Series, the reduction one named after the column), and `transform`
-    must be rewritten as a reduction merged back onto the rows.
+    Unsafe: `ddf.groupby(k).apply(lambda g: g.col.sum())` becomes `ddf.groupby(k).col.sum()`
+    (also `g["col"]`, and `sum`, `mean`, `max`, `min`, `count`, `nunique`, `std`, `var`,
+    `prod`, `median`), dropping `meta=`. The values are the same (verified with dask
+    2026.8), but the result is named after the column where `apply` returned an unnamed
+    Series, which changes column names after a `to_frame()` or a merge. Only for that exact
+    lambda shape, on a groupby of columns written inline or bound to a name once; no fix for
+    `def` functions, arithmetic on reductions, `len(g)`, or `transform` (which must become
+    a reduction merged back onto the rows).
 
     ## Options
     None.
@@ -599,7 +657,8 @@ class GroupbyApplyForReduction(Rule):
     code = "DSK404"
     name = "groupby-apply-for-reduction"
     node_types = (ast.Call,)
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the groupby reduction: groupby(k).col.sum()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -636,7 +695,54 @@ class GroupbyApplyForReduction(Rule):
             f"({_short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
             f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
             f"{advice}",
-            fix_data={"suggestion": suggestion})
+            fixable=self._fixable(node, fn_expr, recv.origin))
+
+    def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:
+        """``<groupby>.apply(lambda g: g.col.<reduction>())`` exactly, on a groupby of
+        columns written inline or bound once to a name."""
+        if node.func.attr != "apply" or node.args != [fn_expr] or any(
+                kw.arg != "meta" for kw in node.keywords):
+            return False
+        receiver = node.func.value
+        if receiver is not groupby and not (
+                type(receiver) is ast.Name and
+                _single_assignment(self.model, receiver) is groupby):
+            return False
+        if any(kw.arg not in V.GROUPBY_PLAIN_KEYWORDS for kw in groupby.keywords):
+            return False
+        if type(fn_expr) is not ast.Lambda:
+            return False
+        args = fn_expr.args
+        if args.posonlyargs or len(args.args) != 1 or args.vararg or args.kwonlyargs or \
+                args.kwarg or args.defaults:
+            return False
+        group = args.args[0].arg
+        body = fn_expr.body
+        if type(body) is not ast.Call or body.args or body.keywords or \
+                type(body.func) is not ast.Attribute or \
+                body.func.attr not in V.GROUPBY_APPLY_FIXABLE_REDUCTIONS:
+            return False
+        column = body.func.value
+        if type(column) is ast.Attribute:
+            root = column.value
+        elif type(column) is ast.Subscript and type(column.slice) is ast.Constant and \
+                type(column.slice.value) is str:
+            root = column.value
+        else:
+            return False
+        return type(root) is ast.Name and root.id == group
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        receiver = node.func.value
+        if E.needs_parentheses(receiver):
+            receiver = receiver.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        reduction = node.args[0].value.body  # g.col.sum()
+        column = reduction.func.value
+        return reduction.with_changes(
+            func=reduction.func.with_changes(value=column.with_changes(value=receiver)),
+            lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _receiver_text(receiver: ast.AST, groupby: ast.Call) -> str:

@@ -9,6 +9,7 @@ from ..findings import Finding, Safety
 from ..model import K, Value
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
+from . import _edits as E
 from .base import Rule
 from .tasks import site_text
 
@@ -826,9 +827,14 @@ class TaskMutatesInput(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, inserting `p = copy.copy(p)` at the top of the
-    function, is unsafe: a shallow copy may not be enough for nested objects, and copying
-    costs memory and time on every call.
+    Unsafe: the fix inserts `p = copy.copy(p)` as the first statement of the function (after
+    its docstring), importing `copy` when it is not imported yet. `copy.copy` copies the
+    data of a NumPy array and of a pandas object (their `__copy__` is `.copy()`), and is a
+    shallow copy of a list, dict or set: not enough when nested objects are changed. The
+    copy costs memory and time on every call, raises for objects that cannot be copied,
+    and a task that changed a shared object on purpose (threads writing into one array)
+    no longer does. No fix for a lambda, or when `copy` names something else in the
+    function.
 
     ## Options
     `dask-report-partition-mutation` (default false): also report in-place changes of the
@@ -853,7 +859,8 @@ class TaskMutatesInput(Rule):
     code = "DSK207"
     name = "task-mutates-input"
     node_types = ()
-    fix_safety = None  # unsafe fix (p = copy.copy(p)) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Copy the input first: p = copy.copy(p)"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -879,12 +886,48 @@ class TaskMutatesInput(Rule):
                     if name not in first or pos < first[name][0]:
                         first[name] = (pos, found)
             for _, (name, how, anchor) in sorted(first.values(), key=lambda x: x[0]):
+                head, function, imports = self._copy_site(fn, scope)
                 yield self.report(
                     anchor,
                     f"task function {m.function_label(fn)} ({site_text(sites)}) changes its "
                     f"input '{name}' in place ({how}): Dask may pass the same object to other "
                     "tasks, keep it as a stored result or rerun the task; copy it first "
-                    f"({name} = {name}.copy()) or build and return a new object")
+                    f"({name} = {name}.copy()) or build and return a new object",
+                    fixable=head is not None, fix_target=head, fix_imports=imports,
+                    fix_data={"name": name, "function": function})
+
+    def _copy_site(self, fn, scope):
+        """Where ``p = copy.copy(p)`` goes in ``fn`` (its first statement after the
+        docstring), how ``copy.copy`` is spelled there, and the import it needs."""
+        if type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return None, "", []
+        body = fn.body
+        if len(body) > 1 and type(body[0]) is ast.Expr and \
+                type(body[0].value) is ast.Constant and type(body[0].value.value) is str:
+            body = body[1:]
+        head = body[0]
+        found, bindings = self.model.lookup("copy", scope)
+        if found is None:
+            return head, "copy.copy", [("copy", None, None)]
+        if len(bindings) == 1 and bindings[0].kind == "import":
+            q = bindings[0].qualname
+            if q == "copy":
+                return head, "copy.copy", []
+            if q == "copy.copy":
+                return head, "copy", []
+        return None, "", []
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        name = cst.Name(data["name"])
+        copied = E.assign(name, cst.Call(func=cst.parse_expression(data["function"]),
+                                         args=[cst.Arg(value=name)]))
+        if isinstance(node, cst.BaseSmallStatement):
+            return cst.FlattenSentinel([copied, node])
+        # Before a compound statement, whose comment lines stay with it.
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body=[copied]), node])
 
     @staticmethod
     def _params(fn, scope) -> dict[str, ast.arg]:
