@@ -16,6 +16,7 @@ from .options import Options
 from .rules import ALL_RULES, Rule
 
 INTERNAL_ERROR = "DSK000"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IMPORTS_DISTRIBUTED = re.compile(r"^[ \t]*(?:from|import)[ \t]+distributed\b", re.M)
 
 
@@ -78,7 +79,9 @@ def _to_character_columns(findings: list[Finding], source: str) -> None:
     """ast columns count UTF-8 bytes; users (and libcst) count characters."""
     if source.isascii():
         return
-    lines = source.splitlines(keepends=True)
+    # Python's own line breaks only: str.splitlines() also breaks at \f, \v, \x1c-\x1e,
+    # \x85, \u2028 and \u2029, which would shift every later line.
+    lines = _LINE_BREAK.split(source)
 
     def convert(line: int, col: int) -> int:
         if 0 < line <= len(lines):
