@@ -5,9 +5,25 @@ Both read them from the ``[flake8]`` section of ``setup.cfg``, ``tox.ini`` or ``
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, fields
 
 from .model import ModelOptions
+
+
+class OptionValueError(argparse.ArgumentTypeError, ValueError):
+    """A bad option value; flake8 (argparse) prints its message and exits with status 2."""
+
+
+def whole_number(value) -> int:
+    """An option's value as a whole number >= 0 (``10000``, ``10_000``, ``1e7``)."""
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        raise OptionValueError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise OptionValueError(f"expected a whole number >= 0, got {value!r}")
+    return number
 
 
 def _names(value) -> tuple[str, ...]:
@@ -39,7 +55,7 @@ class Options:
             raw = values.get(f"dask_{f.name}")
             if raw is None:
                 continue
-            kwargs[f.name] = _names(raw) if f.name == "client_names" else int(float(raw))
+            kwargs[f.name] = _names(raw) if f.name == "client_names" else whole_number(raw)
         return cls(**kwargs)
 
 

@@ -306,3 +306,44 @@ def test_ten_megabyte_file():
     assert findings and not [f for f in findings if f.code == INTERNAL_ERROR]
     print(f"\n10 MB file ({source.count(chr(10)):,} lines): {len(findings):,} findings "
           f"in {elapsed:.1f} s")
+
+
+@pytest.mark.parametrize("where", ["command line", "config file"])
+@pytest.mark.parametrize("value", ["lots", "-5", "1e400", ""])
+def test_bad_option_value_is_a_clear_error(tmp_path, where, value):
+    """A bad number for a --dask-... option: flake8's usage error naming the option (exit
+    status 2), not a traceback from the plugin."""
+    (tmp_path / "plain.py").write_bytes(GOOD)
+    args = ["--select=DSK", "plain.py"]
+    if where == "command line":
+        args = ["--isolated", f"--dask-tiny-task-count={value}", *args]
+    else:
+        (tmp_path / "setup.cfg").write_text(f"[flake8]\ndask-tiny-task-count = {value}\n")
+    proc = subprocess.run([sys.executable, "-m", "flake8", *args], cwd=tmp_path,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "argument --dask-tiny-task-count: expected a whole number" in proc.stderr
+
+
+def test_option_values_from_a_config_file(tmp_path):
+    (tmp_path / "plain.py").write_bytes(GOOD)
+    (tmp_path / "setup.cfg").write_text("[flake8]\ndask-tiny-task-count = 1_000\n"
+                                        "dask-large-array-elements = 1e6\n"
+                                        "dask-client-names = client, *_client,\n")
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select=DSK", "plain.py"],
+                          cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and proc.stderr == "", proc.stderr
+    assert reports(proc) == {"plain.py": [FINDING]}
+
+
+def test_options_from_mapping_rejects_bad_numbers():
+    from flake8_dask.options import Options, OptionValueError
+
+    assert Options.from_mapping({"dask_tiny_task_count": "2e3"}).tiny_task_count == 2000
+    with pytest.raises(OptionValueError, match="expected a whole number, got 'many'"):
+        Options.from_mapping({"dask_tiny_task_count": "many"})
+    with pytest.raises(ValueError):  # a ValueError for callers outside argparse
+        Options.from_mapping({"dask_large_array_elements": "-1"})
