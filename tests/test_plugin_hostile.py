@@ -347,3 +347,13 @@ def test_options_from_mapping_rejects_bad_numbers():
         Options.from_mapping({"dask_tiny_task_count": "many"})
     with pytest.raises(ValueError):  # a ValueError for callers outside argparse
         Options.from_mapping({"dask_large_array_elements": "-1"})
+
+
+def test_stdin(tmp_path):
+    """Source on standard input is reported under its display name."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=DSK,E999",
+                           "--stdin-display-name=piped.py", "-"], input=GOOD.decode(),
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert reports(proc) == {"piped.py": [FINDING]}
