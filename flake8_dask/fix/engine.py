@@ -6,6 +6,11 @@ finding's range (the contract is :meth:`flake8_dask.rules.base.Rule.fix`), and r
 analyze+fix until nothing applicable is left (at most ``max_passes`` times). The result is
 kept only if it parses and every fixed finding is gone; otherwise the original text is
 returned with an error. Nothing here knows about files, notebooks or individual rules.
+
+Hostile input never escapes as an unexpected exception: a text Python's parser cannot build a
+tree for (nested too deeply) is a ``SyntaxError``, code libcst cannot handle (its visitors
+recurse, about 1,000 levels deep at most) is an error in the result with the text unchanged,
+and a text over ``MAX_SOURCE_CHARS`` that mentions Dask raises :class:`SourceTooLarge`.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..checker import analyze
+from ..checker import analyze, mentions_dask
 from ..findings import Finding, Safety
 from ..options import Options
 from ..rules import Rule
@@ -24,6 +29,9 @@ from .noqa import NoqaMap
 from .sourcefile import split_lines
 
 MAX_PASSES = 10
+#: The largest text the engine reads (characters). Real modules stay under 1 MB (pandas'
+#: frame.py is 0.7 MB); past this, parsing, analysis and libcst would take minutes.
+MAX_SOURCE_CHARS = 5_000_000
 
 Range = tuple[int, int, int, int]
 
@@ -79,6 +87,24 @@ class FixError(Exception):
     """A fix could not be applied safely; the text must stay as it was."""
 
 
+class SourceTooLarge(Exception):
+    """The text is over ``MAX_SOURCE_CHARS``: it is neither checked nor fixed."""
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in one short line. ``str()`` of a libcst error can embed the repr of a
+    whole syntax tree (and itself recurse too deeply), so it is never trusted."""
+    if isinstance(exc, RecursionError):
+        return "RecursionError: the code is nested too deeply"
+    try:
+        text = str(exc).splitlines()[0] if str(exc) else ""
+    except Exception:  # noqa: BLE001 - a broken __str__, or a RecursionError inside it
+        text = ""
+    if len(text) > 200:
+        text = text[:200] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def findings_for(source: str, tree: ast.AST | None = None, options: Options | None = None,
                  rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
     if tree is None:
@@ -88,10 +114,15 @@ def findings_for(source: str, tree: ast.AST | None = None, options: Options | No
 
 def parse_quietly(source: str) -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
-    not ours to report."""
+    not ours to report. Code nested too deeply for Python's parser (which Python could not
+    run either) is a ``SyntaxError`` too."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source)
+        try:
+            return ast.parse(source)
+        except (RecursionError, MemoryError) as exc:
+            raise SyntaxError(f"too deeply nested for Python's parser ({type(exc).__name__})") \
+                from None
 
 
 def fix_source(source: str, *, options: Options | None = None,
@@ -99,7 +130,14 @@ def fix_source(source: str, *, options: Options | None = None,
                apply: bool = True, max_passes: int = MAX_PASSES,
                tree: ast.AST | None = None) -> FixResult:
     """Fix ``source`` (``\\n`` line endings). ``apply=False`` only analyzes (and honours
-    noqa). Raises ``SyntaxError`` when the original text does not parse."""
+    noqa). Raises ``SyntaxError`` when the original text does not parse, and
+    :class:`SourceTooLarge` when it is over ``MAX_SOURCE_CHARS`` and mentions Dask (one that
+    does not cannot have a finding: it is returned as it is, unparsed)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        if not mentions_dask(source):
+            return FixResult(source=source, original=source)
+        raise SourceTooLarge(f"not checked: {len(source) / 1e6:.1f} million characters is over "
+                             f"the fix command's limit of {MAX_SOURCE_CHARS / 1e6:g} million")
     noqa = NoqaMap(source)
     findings = _visible(findings_for(source, tree, options, rules), noqa)
     result = FixResult(source=source, original=source, remaining=findings)
@@ -161,12 +199,15 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
         warnings.simplefilter("ignore")
         try:
             compile(tree, "<fixed>", "exec", dont_inherit=True)
-        except SyntaxError:
+        except (SyntaxError, RecursionError, MemoryError) as exc:
             try:
                 compile(old_source, "<original>", "exec", dont_inherit=True)
-            except SyntaxError:
+            except (SyntaxError, RecursionError, MemoryError):
                 return tree
-            raise
+            if isinstance(exc, SyntaxError):
+                raise
+            raise SyntaxError(f"too deeply nested to compile ({type(exc).__name__})") \
+                from None
     return tree
 
 
@@ -256,19 +297,24 @@ def _target_for(f: Finding, lines: list[str]) -> _Target:
     return _Target(f, rng, category, _PARENTHESIZED.get(type(ast_node)))
 
 
-def _overlaps(a: Range, b: Range) -> bool:
-    return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3]) or a == b
-
-
 def _disjoint_targets(findings: list[Finding], lines: list[str]) -> list[_Target]:
     """The targets of one pass: in source order, skipping any that overlaps one already
     taken (it is applied in a later pass, on the rewritten code)."""
     targets = sorted((_target_for(f, lines) for f in findings),
                      key=lambda t: (t.range[0], t.range[1], -t.range[2], -t.range[3]))
     taken: list[_Target] = []
+    # In start order, a target overlaps a taken one exactly when it starts before the
+    # furthest end taken so far, or has the same range (empty ranges): no pairwise scan,
+    # which was quadratic in the number of fixes (minutes for a file with 10,000).
+    furthest: tuple[int, int] | None = None
+    ranges: set[Range] = set()
     for t in targets:
-        if not any(_overlaps(t.range, u.range) for u in taken):
-            taken.append(t)
+        start, end = (t.range[0], t.range[1]), (t.range[2], t.range[3])
+        if (furthest is not None and start < furthest) or t.range in ranges:
+            continue
+        taken.append(t)
+        ranges.add(t.range)
+        furthest = end if furthest is None else max(furthest, end)
     return taken
 
 
@@ -288,6 +334,10 @@ def apply_fixes(source: str, findings: list[Finding]
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise FixError(f"libcst cannot parse this file ({exc.message})") from None
+    except Exception as exc:  # the native parser has limits of its own
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"libcst cannot parse this file ({describe(exc)})") from None
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = _FixTransformer(targets)
     try:
@@ -295,7 +345,9 @@ def apply_fixes(source: str, findings: list[Finding]
     except FixError:
         raise
     except Exception as exc:  # a codemod bug must never corrupt the file
-        raise FixError(f"a fix failed ({type(exc).__name__}: {exc})") from None
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"a fix failed ({describe(exc)})") from None
     done = [t.finding for t in transformer.applied]
     skipped = transformer.skipped + [(t, "no syntax node spans exactly its range")
                                      for t in targets if t.node is None]
@@ -305,7 +357,29 @@ def apply_fixes(source: str, findings: list[Finding]
     imports = [spec for t in transformer.applied for spec in t.finding.fix.imports]
     if imports:
         new_module = _add_imports(new_module, imports)
-    return new_module.code, done, skipped
+    try:
+        return new_module.code, done, skipped
+    except Exception as exc:
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"writing the fixed code failed ({describe(exc)})") from None
+
+
+_TOO_DEEP = ("the code is nested too deeply for libcst, which rewrites it (Python's "
+             "recursion limit)")
+
+
+def _from_recursion(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a RecursionError: libcst's position provider turns one
+    into a chain of KeyErrors."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _add_imports(module, imports):
@@ -318,8 +392,9 @@ def _add_imports(module, imports):
     try:
         return AddImportsVisitor(context).transform_module(module)
     except Exception as exc:
-        raise FixError(f"adding the imports {imports} failed ({type(exc).__name__}: {exc})") \
-            from None
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"adding the imports {imports} failed ({describe(exc)})") from None
 
 
 _TRANSFORMER_CLASS = None
