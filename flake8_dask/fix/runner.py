@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
 from ..options import Options
-from .engine import applicable, apply_fixes, fix_source
+from .engine import SourceTooLarge, applicable, apply_fixes, fix_source
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
 from .sourcefile import (SourceError, check_writable, decode_source, decode_utf8,
@@ -145,6 +145,11 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
         if from_stdin and mode == FIX:
             report.stdout = data
         return
+    except SourceTooLarge as exc:
+        report.warnings.append(str(exc))
+        if from_stdin and mode == FIX:
+            report.stdout = data
+        return
     report.warnings.extend(result.warnings)
     if result.error:
         report.warnings.append(f"fixes not applied: {result.error}")
@@ -173,7 +178,7 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
             report.stdout = new_data
         return
     if mode == FIX and report.changed:
-        _write(report, path, new_data)
+        _write(report, path, new_data, data)
 
 
 def _process_notebook(report: FileReport, data: bytes, path: str, rules, decider, settings,
@@ -185,6 +190,11 @@ def _process_notebook(report: FileReport, data: bytes, path: str, rules, decider
                               unsafe=settings.unsafe, apply=mode != CHECK)
     except NotebookError as exc:
         raise SourceError(str(exc)) from None
+    except SourceTooLarge as exc:
+        report.warnings.append(str(exc))
+        if from_stdin and mode == FIX:
+            report.stdout = data
+        return
     report.warnings.extend(result.messages)
     if result.fix is not None:
         report.warnings.extend(result.fix.warnings)
@@ -206,7 +216,7 @@ def _process_notebook(report: FileReport, data: bytes, path: str, rules, decider
             report.stdout = new_data
         return
     if mode == FIX and result.changed:
-        _write(report, path, new_data)
+        _write(report, path, new_data, data)
 
 
 def _notebook_diff(old_text: str, new_text: str, name: str) -> str:
@@ -221,9 +231,9 @@ def _notebook_diff(old_text: str, new_text: str, name: str) -> str:
     return "".join(out)
 
 
-def _write(report: FileReport, path: str, data: bytes) -> None:
+def _write(report: FileReport, path: str, data: bytes, original: bytes) -> None:
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, expected=original)
     except SourceError:
         report.changed, report.fixed = False, []
         raise
