@@ -290,7 +290,8 @@ def test_character_columns_after_unusual_line_breaks(odd_break, newline):
 def test_analyzer_on_a_very_long_line():
     source = (GOOD + b"x = [" + b"base.a.sum(), 1, " * 25_000 + b"]\n").decode()
     assert len(source) > 400_000
-    assert [(f.code, f.line) for f in analyze(ast.parse(source), source)] == [("DSK102", 7)]
+    assert [(f.code, f.line) for f in analyze(ast.parse(source), source)
+            if f.code not in DEFAULT_OFF] == [("DSK102", 7)]
 
 
 def _ten_megabytes_of_dask() -> str:
