@@ -16,18 +16,18 @@ functions, loops, ``with``/``if``/``try`` blocks, classes, with comments, blank 
 and non-ASCII names. Each test checks every property on each example, so each property sees
 the test's number of examples.
 
-Examples per test: ``HYPOTHESIS_PROFILE=ci`` (the default, 2,000) or ``long`` (20,000).
+Examples per test: the Hypothesis profile of tests/_profiles.py (``HYPOTHESIS_PROFILE=ci``,
+the default: 2,000; ``long``: 20,000; ``dev``: 50).
 """
 from __future__ import annotations
 
 import ast
 import difflib
-import os
 import re
 import warnings
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from flake8_dask.fix.engine import applicable, fix_source
@@ -35,15 +35,9 @@ from flake8_dask.fix.sourcefile import split_lines
 
 hypothesmith = pytest.importorskip("hypothesmith")
 
-#: Examples per property, by profile.
-PROFILES = {"ci": 2_000, "long": 20_000}
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-for _name, _count in PROFILES.items():
-    settings.register_profile(f"fix-{_name}", max_examples=_count, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow,
-                                                     HealthCheck.filter_too_much,
-                                                     HealthCheck.data_too_large])
-FUZZ = settings.get_profile(f"fix-{PROFILE if PROFILE in PROFILES else 'ci'}")
+#: The number of examples comes from the Hypothesis profile loaded by tests/_profiles.py
+#: (HYPOTHESIS_PROFILE: ci, the default, 2,000 per property; long, 20,000; dev, 50).
+FUZZ = settings()
 
 
 # ============================================================================ the checks
