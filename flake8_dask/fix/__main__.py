@@ -8,7 +8,11 @@ import sys
 # top-level ``argparse.py`` or ``libcst.py`` would then be imported, and run, in place of the
 # real module: the tool must never run the code it reads. (``os`` and ``sys`` are loaded
 # before ``-m`` adds the directory; nothing else is imported before this line.)
-if sys.path and not getattr(sys.flags, "safe_path", False) and sys.path[0] in ("", os.getcwd()):
+try:
+    _cwd = os.getcwd()
+except OSError:  # the directory was removed: nothing to import from it
+    _cwd = ""
+if sys.path and not getattr(sys.flags, "safe_path", False) and sys.path[0] in ("", _cwd):
     del sys.path[0]
 
 from .cli import main  # noqa: E402 - only once the current directory is off sys.path

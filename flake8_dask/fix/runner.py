@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
 from ..options import Options
-from .engine import SourceTooLarge, applicable, apply_fixes, fix_source
+from .engine import SourceTooLarge, applicable, apply_fixes, describe, fix_source
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
 from .sourcefile import (SourceError, check_writable, decode_source, decode_utf8,
@@ -119,7 +119,7 @@ def process(target_display: str, target_path: str, settings: Settings,
     except SourceError as exc:
         report.error = str(exc)
     except Exception as exc:  # never lose the whole run to one file
-        report.error = f"internal error: {type(exc).__name__}: {exc}"
+        report.error = f"internal error: {describe(exc)}"
     return report
 
 
