@@ -60,14 +60,52 @@ def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) ->
         for t in rule.node_types:
             by_type.setdefault(t, []).append(rule)
     findings: list[Finding] = []
+    extend = findings.extend
     for t, rules in by_type.items():
-        for node in model.nodes.get(t, ()):
+        nodes = model.nodes.get(t, ())
+        if t is ast.Call and any(r.call_names is not None or r.entry_points_only
+                                 for r in rules):
+            _dispatch_calls(model, nodes, rules, extend)
+            continue
+        for node in nodes:
             for rule in rules:
-                findings.extend(rule.check(node))
+                extend(rule.check(node))
     for rule in instances:
-        findings.extend(rule.finish())
+        extend(rule.finish())
     unique = {(f.line, f.col, f.code): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+#: rule classes -> callee names -> positions of the rules that take the call, with whether
+#: the rule takes only entry points. Shared by every file: rule classes do not change.
+_CALL_PLANS: dict[tuple, dict[tuple, tuple[tuple[int, bool], ...]]] = {}
+
+
+def _dispatch_calls(model: SemanticModel, calls, rules: list[Rule], extend) -> None:
+    """Hand each call to the rules that can match it, in the rules' order: by callee name
+    (``Rule.call_names``; rules without it get every call), and only entry points to the
+    rules that want only those (``Rule.entry_points_only``)."""
+    classes = tuple(type(r) for r in rules)
+    plans = _CALL_PLANS.get(classes)
+    if plans is None or len(plans) > 100_000:
+        plans = _CALL_PLANS[classes] = {}
+    callee_names = model.callee_names
+    entry_point = model.entry_point
+    for node in calls:
+        names = callee_names(node)
+        plan = plans.get(names)
+        if plan is None:
+            plan = plans[names] = tuple(
+                (i, cls.entry_points_only) for i, cls in enumerate(classes)
+                if cls.call_names is None or any(n in cls.call_names for n in names))
+        is_entry = None
+        for i, entry_only in plan:
+            if entry_only:
+                if is_entry is None:
+                    is_entry = entry_point(node) is not None
+                if not is_entry:
+                    continue
+            extend(rules[i].check(node))
 
 
 def _to_character_columns(findings: list[Finding], source: str) -> None:

@@ -11,9 +11,11 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from . import vocabulary as V
+from .arrays import array_layout as _array_layout
 from .kinds import COLLECTIONS, FRAMES, PARTITIONED, K, Value
 from .scopes import (COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Binding, Scope,
                      ScopeBuilder, is_main_guard_test)
+from .tasks import entry_point as _entry_point
 
 _IN_PROGRESS = object()
 _MISSING = object()
@@ -55,6 +57,8 @@ class SemanticModel:
         self._binding_values: dict[int, object] = {}
         self._qualnames: dict[int, object] = {}
         self._tasks: dict[ast.AST, list[TaskSite]] | None = None
+        self._entry_points: dict[int, object] = {}
+        self._layouts: dict[int, object] = {}
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -68,12 +72,48 @@ class SemanticModel:
         self.calls = builder.calls
         self.functions = builder.functions
         self.has_main_guard = builder.has_main_guard
-        self.imports_distributed = any(
-            b.qualname and b.qualname.split(".")[0] in ("distributed",)
-            or (b.qualname or "").startswith("dask.distributed")
-            for scope in builder.scopes for bs in scope.bindings.values() for b in bs
-            if b.kind == "import")
+        imports_distributed = False
+        aliases: set[str] = set()
+        for scope in builder.scopes:
+            for name, bs in scope.bindings.items():
+                for b in bs:
+                    kind = b.kind
+                    if kind == "import":
+                        q = b.qualname
+                        if q:
+                            if q.split(".")[0] == "distributed" or \
+                                    q.startswith("dask.distributed"):
+                                imports_distributed = True
+                            if q.rpartition(".")[2] != name:
+                                aliases.add(name)
+                    elif kind == "assign" and b.index is None:
+                        t = type(b.value)
+                        if t is ast.Name and b.value.id != name or \
+                                t is ast.Attribute and b.value.attr != name:
+                            aliases.add(name)
+        self.imports_distributed = imports_distributed
+        #: Names whose qualified name may end in another name (an import alias, ``f = g``).
+        self.alias_names = frozenset(aliases)
         return self
+
+    def callee_names(self, call: ast.Call) -> tuple[str | None, ...]:
+        """The names a call can be dispatched by (see ``Rule.call_names``): the callee's last
+        name as written, and, for a called name bound by an alias, the last name of the
+        qualified name it resolves to."""
+        func = call.func
+        t = type(func)
+        if t is ast.Attribute:
+            return (func.attr,)
+        if t is not ast.Name:
+            return (None,)
+        name = func.id
+        if name in self.alias_names:
+            q = self.qualname(func)
+            if q is not None:
+                last = q.rpartition(".")[2]
+                if last != name:
+                    return (name, last)
+        return (name,)
 
     # ------------------------------------------------------------------ structure
     @staticmethod
@@ -395,14 +435,13 @@ class SemanticModel:
     def array_layout(self, node: ast.AST):
         """The literal shape and chunks of a Dask array expression (an
         :class:`~.arrays.ArrayLayout`), or None when the code does not spell them out."""
-        cache = self.__dict__.setdefault("_layouts", {})
+        cache = self._layouts
         key = id(node)
-        if key in cache:
-            return cache[key]
+        found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
         cache[key] = None  # a cycle reads as unknown
-        from .arrays import array_layout
-
-        cache[key] = result = array_layout(self, node)
+        cache[key] = result = _array_layout(self, node)
         return result
 
     def kind(self, node: ast.AST) -> K | None:
@@ -620,13 +659,12 @@ class SemanticModel:
 
     def entry_point(self, call: ast.Call):
         """The task entry point this call is, if any (see :mod:`.tasks`)."""
-        cache = self.__dict__.setdefault("_entry_points", {})
         key = id(call)
-        if key not in cache:
-            from .tasks import entry_point
-
-            cache[key] = entry_point(self, call)
-        return cache[key]
+        cache = self._entry_points
+        found = cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = cache[key] = _entry_point(self, call)
+        return found
 
     @staticmethod
     def loaded_names(node: ast.AST):
@@ -747,6 +785,8 @@ _IMPLICIT_COMPUTE = frozenset({"numpy.asarray", "numpy.array", "builtins.float",
 
 _COMPUTE_NAMES = frozenset({"compute", "persist", "asarray", "array", "float", "int", "bool",
                             "len", "list"})
+#: The callee names :meth:`SemanticModel.compute_call` can match (for ``Rule.call_names``).
+COMPUTE_CALL_NAMES = _COMPUTE_NAMES
 
 _ANNOTATION_KINDS = {
     "distributed.Client": K.CLIENT,

@@ -8,7 +8,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import FRAMES, K, dotted
 from ..model import vocabulary as V
-from ..model.arrays import align
+from ..model.arrays import OWN_LAYOUT_CALL_NAMES, align
 from .base import Rule
 
 _ELEMENTWISE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
@@ -105,6 +105,7 @@ class TinyChunks(Rule):
     code = "DSK501"
     name = "tiny-chunks"
     node_types = (ast.Call,)
+    call_names = OWN_LAYOUT_CALL_NAMES  # reports only a call whose layout is its own
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         if not (any(kw.arg == "chunks" for kw in node.keywords) or (
@@ -182,6 +183,7 @@ class MisalignedChunks(Rule):
     code = "DSK502"
     name = "misaligned-chunks"
     node_types = (ast.BinOp, ast.Compare, ast.Call)
+    call_names = frozenset({"map_blocks", "blockwise"})  # calls only
 
     def check(self, node) -> Iterator[Finding]:
         operands = self._operands(node)
@@ -319,6 +321,7 @@ class UnknownChunks(Rule):
     code = "DSK503"
     name = "unknown-chunks"
     node_types = (ast.Attribute, ast.Call)
+    call_names = frozenset({"to_dask_array"})  # calls only
 
     def check(self, node) -> Iterator[Finding]:
         m = self.model
@@ -482,6 +485,7 @@ class ImplicitCompute(Rule):
     code = "DSK504"
     name = "implicit-compute"
     node_types = (ast.Call,)
+    call_names = _CONVERSION_NAMES
 
     def __init__(self, model, options):
         super().__init__(model, options)

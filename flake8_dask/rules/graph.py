@@ -6,12 +6,13 @@ import ast
 from typing import Iterator
 
 from ..findings import Finding
-from ..model import COLLECTIONS, PARTITIONED, K, dotted
+from ..model import COLLECTIONS, PARTITIONED, K, SemanticModel, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
-from .base import Rule
+from .base import Rule, last_names
 
 _PERSIST_CLIENT_METHODS = ("persist",)
+_BAG_SEQUENCE_NAMES = last_names(V.BAG_SEQUENCE_FUNCTIONS)
 
 
 def loop_statements(loop: ast.AST) -> list[ast.stmt]:
@@ -127,7 +128,7 @@ class MissingPersistInLoop(Rule):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _reads(node) -> set[str]:
-        return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Load}
+        return names_read(node)
 
     def _assignments(self, s):
         t = type(s)
@@ -227,7 +228,7 @@ def loop_label(loop: ast.AST) -> str:
 
 
 def names_read(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Load}
+    return {n.id for n in SemanticModel.loaded_names(node)}
 
 
 def names_stored(node: ast.AST) -> set[str]:
@@ -394,6 +395,8 @@ class ComputeInLoop(Rule):
     code = "DSK302"
     name = "compute-in-loop"
     node_types = (ast.Call,)
+    call_names = frozenset({"compute", "result", "gather"}) | \
+        last_names(V.DASK_COMPUTE_FUNCTIONS)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -742,6 +745,7 @@ class DelayedOnCollection(Rule):
     code = "DSK307"
     name = "delayed-on-collection"
     node_types = (ast.Call,)
+    entry_points_only = True  # check() starts with model.entry_point(node)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -870,6 +874,7 @@ class LargeObjectInGraph(Rule):
     code = "DSK308"
     name = "large-object-in-graph"
     node_types = (ast.Call,)
+    entry_points_only = True  # check() starts with model.entry_point(node)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1023,7 +1028,8 @@ class TooManyTinyTasks(Rule):
         if t is ast.Attribute and func.attr not in ("submit", "map", "from_sequence") or \
                 t not in (ast.Attribute, ast.Name, ast.Call):
             return  # cheap exits first: this runs on every call
-        if t is not ast.Call and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
+        if t is not ast.Call and not _BAG_SEQUENCE_NAMES.isdisjoint(m.callee_names(node)) \
+                and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
             n = self._bag_partitions(node)
             if n is not None and n >= threshold:
                 yield self.report(

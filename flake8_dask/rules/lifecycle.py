@@ -341,6 +341,7 @@ class UnclosedLocalCluster(Rule):
     code = "DSK602"
     name = "unclosed-local-cluster"
     node_types = (ast.Call,)
+    call_names = _CLUSTER_NAMES
 
     def __init__(self, model, options):
         super().__init__(model, options)

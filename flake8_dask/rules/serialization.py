@@ -79,6 +79,7 @@ class UnpicklableTaskArgument(Rule):
     code = "DSK201"
     name = "unpicklable-task-argument"
     node_types = (ast.Call,)
+    entry_points_only = True  # check() starts with model.entry_point(node)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -493,6 +494,7 @@ class BoundMethodTaskPicklesSelf(Rule):
     code = "DSK205"
     name = "bound-method-task-pickles-self"
     node_types = (ast.Call,)
+    entry_points_only = True  # check() starts with model.entry_point(node)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model

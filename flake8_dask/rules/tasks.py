@@ -7,9 +7,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import COLLECTIONS, K, dotted
-from ..model.semantic import call_name
+from ..model.semantic import COMPUTE_CALL_NAMES, call_name
 from ..model import vocabulary as V
-from .base import Rule
+from .base import Rule, last_names
 
 
 def site_text(sites) -> str:
@@ -76,6 +76,7 @@ class BlockingWaitInTask(Rule):
     node_types = (ast.Call,)
 
     _NAMES = frozenset({"gather", "result", "wait", "as_completed"})
+    call_names = _NAMES
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -231,6 +232,7 @@ class ComputeInTask(Rule):
     code = "DSK102"
     name = "compute-in-task"
     node_types = (ast.Call,)
+    call_names = COMPUTE_CALL_NAMES  # compute_call() matches no other call
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -349,6 +351,7 @@ class DelayedCallInDelayed(Rule):
     code = "DSK103"
     name = "delayed-call-in-delayed"
     node_types = (ast.Call,)
+    entry_points_only = True  # check() starts with model.entry_point(node)
     fix_safety = None  # unsafe fix (drop the outer @delayed) arrives with the fix engine
 
     def __init__(self, model, options):
@@ -458,6 +461,7 @@ class ClientCreatedInTask(Rule):
     code = "DSK104"
     name = "client-created-in-task"
     node_types = (ast.Call,)
+    call_names = last_names(V.CLIENT_CONSTRUCTORS, V.CLUSTER_FACTORIES)
     fix_safety = None  # unsafe fix (Client(addr) -> get_client()) arrives with the fix engine
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
