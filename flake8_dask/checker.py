@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .findings import Finding
 from .model import SemanticModel
@@ -19,6 +21,25 @@ INTERNAL_ERROR = "DSK000"
 _IMPORTS_DISTRIBUTED = re.compile(r"^[ \t]*(?:from|import)[ \t]+distributed\b", re.M)
 #: The cell markers of a notebook exported as a script (``jupyter nbconvert --to script``).
 _NOTEBOOK_CELL = re.compile(r"^# In\[[ 0-9]*\]:[ \t]*$", re.M)
+
+
+_local = threading.local()
+
+
+@contextmanager
+def releasing() -> Iterator[None]:
+    """Analyses run in this block (in this thread) break their reference cycles when it
+    ends: an analysed tree points at its parents and scopes and they point back, which left
+    alone is freed only by the cyclic garbage collector, at a cost that grows with
+    everything else alive in the process. Use it around the whole life of the findings
+    (fixes need the model): the findings then keep positions and messages only."""
+    stack = _local.__dict__.setdefault("models", [])
+    stack.append([])
+    try:
+        yield
+    finally:
+        for model in stack.pop():
+            model.release()
 
 
 def mentions_dask(source: str) -> bool:
@@ -53,7 +74,11 @@ def internal_error(exc: BaseException) -> Finding:
 def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) -> list[Finding]:
     rule_classes = list(rule_classes)
     wanted = frozenset(t for r in rule_classes for t in r.node_types)
-    model = SemanticModel(tree, options.model).build(wanted)
+    model = SemanticModel(tree, options.model)
+    open_blocks = getattr(_local, "models", None)
+    if open_blocks:
+        open_blocks[-1].append(model)
+    model.build(wanted)
     by_type: dict[type, list[Rule]] = {}
     instances = [cls(model, options) for cls in rule_classes]
     for rule in instances:
@@ -76,8 +101,8 @@ def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) ->
     return sorted(unique.values(), key=Finding.sort_key)
 
 
-#: rule classes -> callee names -> positions of the rules that take the call, with whether
-#: the rule takes only entry points. Shared by every file: rule classes do not change.
+#: rule classes (with their filters) -> callee names -> positions of the rules that take the
+#: call, with whether the rule takes only entry points. Shared by every file.
 _CALL_PLANS: dict[tuple, dict[tuple, tuple[tuple[int, bool], ...]]] = {}
 
 
@@ -86,9 +111,10 @@ def _dispatch_calls(model: SemanticModel, calls, rules: list[Rule], extend) -> N
     (``Rule.call_names``; rules without it get every call), and only entry points to the
     rules that want only those (``Rule.entry_points_only``)."""
     classes = tuple(type(r) for r in rules)
-    plans = _CALL_PLANS.get(classes)
+    signature = tuple((cls, cls.call_names, cls.entry_points_only) for cls in classes)
+    plans = _CALL_PLANS.get(signature)
     if plans is None or len(plans) > 100_000:
-        plans = _CALL_PLANS[classes] = {}
+        plans = _CALL_PLANS[signature] = {}
     callee_names = model.callee_names
     entry_point = model.entry_point
     for node in calls:

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from . import __version__
-from .checker import analyze
+from .checker import analyze, releasing
 from .options import OPTION_HELP, Options
 from .rules import DEFAULT_OFF
 
@@ -40,5 +40,7 @@ class DaskChecker:
         cls.options = Options.from_mapping(vars(options))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in analyze(self.tree, "".join(self.lines), self.options):
-            yield finding.line, finding.col, finding.text, type(self)
+        with releasing():  # flake8 needs only these tuples: free the annotated tree at once
+            results = [(f.line, f.col, f.text, type(self))
+                       for f in analyze(self.tree, "".join(self.lines), self.options)]
+        return iter(results)

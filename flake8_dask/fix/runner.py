@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
+from ..checker import releasing
 from ..findings import Finding
 from ..options import Options
 from .engine import applicable, apply_fixes, fix_source
@@ -98,6 +99,14 @@ def _unified(old: str, new: str, name: str) -> str:
 
 def process(target_display: str, target_path: str, settings: Settings,
             stdin_data: bytes | None = None) -> FileReport:
+    """One file, start to end. The report is plain data: the analyses' trees and models are
+    released when it is made (memory stays flat however many files a process handles)."""
+    with releasing():
+        return _process(target_display, target_path, settings, stdin_data)
+
+
+def _process(target_display: str, target_path: str, settings: Settings,
+             stdin_data: bytes | None) -> FileReport:
     report = FileReport(target_display)
     try:
         if stdin_data is None:

@@ -19,24 +19,26 @@ def loop_statements(loop: ast.AST) -> list[ast.stmt]:
     """The statements that run once per iteration of ``loop``, in order, looking into
     ``if``/``with``/``try`` blocks but not into nested loops or definitions."""
     out: list[ast.stmt] = []
-
-    def visit(stmts):
-        for s in stmts:
-            if isinstance(s, (*LOOP_NODES, *FUNCTION_NODES, ast.ClassDef)):
-                out.append(s)
-                continue
-            out.append(s)
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(s, field, None)
-                if type(block) is list and type(s) is not ast.Expr:
-                    visit(block)
-            for handler in getattr(s, "handlers", ()):
-                visit(handler.body)
-            for case in getattr(s, "cases", ()):
-                visit(case.body)
-
-    visit(loop.body)
+    _visit_statements(loop.body, out)
     return out
+
+
+def _visit_statements(stmts, out: list[ast.stmt]) -> None:
+    # A module-level function, not a recursive closure: a closure that calls itself is a
+    # reference cycle, which would keep the statements alive until the cyclic collector.
+    for s in stmts:
+        if isinstance(s, (*LOOP_NODES, *FUNCTION_NODES, ast.ClassDef)):
+            out.append(s)
+            continue
+        out.append(s)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(s, field, None)
+            if type(block) is list and type(s) is not ast.Expr:
+                _visit_statements(block, out)
+        for handler in getattr(s, "handlers", ()):
+            _visit_statements(handler.body, out)
+        for case in getattr(s, "cases", ()):
+            _visit_statements(case.body, out)
 
 
 class MissingPersistInLoop(Rule):
