@@ -6,6 +6,7 @@ source -> prefilter -> ast tree -> semantic model (one walk) -> rules -> finding
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import threading
 from contextlib import contextmanager
@@ -42,9 +43,37 @@ def releasing() -> Iterator[None]:
             model.release()
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_resume = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for this block, for an analysis inside
+    :func:`releasing`: it leaves no reference cycle (tests/test_dispatch.py), so a collection
+    would find nothing, yet the objects it allocates would trigger collections of everything
+    else alive in the process (in flake8, its whole state). Re-enabled (when it was) by the
+    last block to end, whatever the threads."""
+    global _gc_pausers, _gc_resume
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_resume:
+                gc.enable()
+
+
 def mentions_dask(source: str) -> bool:
     """The prefilter: a file that never names Dask cannot produce a finding."""
-    return "dask" in source or _IMPORTS_DISTRIBUTED.search(source) is not None
+    return "dask" in source or (
+        "distributed" in source and _IMPORTS_DISTRIBUTED.search(source) is not None)
 
 
 def analyze(tree: ast.AST, source: str, options: Options | None = None,
@@ -88,8 +117,7 @@ def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) ->
     extend = findings.extend
     for t, rules in by_type.items():
         nodes = model.nodes.get(t, ())
-        if t is ast.Call and any(r.call_names is not None or r.entry_points_only
-                                 for r in rules):
+        if t is ast.Call and any(r.call_names is not None for r in rules):
             _dispatch_calls(model, nodes, rules, extend)
             continue
         for node in nodes:
@@ -101,37 +129,58 @@ def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) ->
     return sorted(unique.values(), key=Finding.sort_key)
 
 
-#: rule classes (with their filters) -> callee names -> positions of the rules that take the
-#: call, with whether the rule takes only entry points. Shared by every file.
-_CALL_PLANS: dict[tuple, dict[tuple, tuple[tuple[int, bool], ...]]] = {}
+#: rule classes (with their filters) -> callee key -> the positions of the rules that take
+#: the call, each with whether it takes it only if it is an entry point. Shared by all files.
+_CALL_PLANS: dict[tuple, dict] = {}
 
 
 def _dispatch_calls(model: SemanticModel, calls, rules: list[Rule], extend) -> None:
     """Hand each call to the rules that can match it, in the rules' order: by callee name
-    (``Rule.call_names``; rules without it get every call), and only entry points to the
-    rules that want only those (``Rule.entry_points_only``)."""
+    (``Rule.call_names``; rules without it get every call), and entry points to the rules
+    that want them (``Rule.entry_points``)."""
     classes = tuple(type(r) for r in rules)
-    signature = tuple((cls, cls.call_names, cls.entry_points_only) for cls in classes)
+    signature = tuple((cls, cls.call_names, cls.entry_points) for cls in classes)
     plans = _CALL_PLANS.get(signature)
     if plans is None or len(plans) > 100_000:
         plans = _CALL_PLANS[signature] = {}
-    callee_names = model.callee_names
+    aliases = model.alias_names
     entry_point = model.entry_point
     for node in calls:
-        names = callee_names(node)
-        plan = plans.get(names)
+        func = node.func
+        t = type(func)
+        # the key: the callee's name, or all its names (model.callee_names) for an alias
+        if t is ast.Attribute:
+            key = func.attr
+        elif t is ast.Name:
+            key = func.id
+            if key in aliases:
+                key = model.callee_names(node)
+                if len(key) == 1:
+                    key = key[0]
+        else:
+            key = None
+        plan = plans.get(key)
         if plan is None:
-            plan = plans[names] = tuple(
-                (i, cls.entry_points_only) for i, cls in enumerate(classes)
-                if cls.call_names is None or any(n in cls.call_names for n in names))
+            plan = plans[key] = _plan(classes, key if type(key) is tuple else (key,))
         is_entry = None
-        for i, entry_only in plan:
-            if entry_only:
+        for i, if_entry in plan:
+            if if_entry:
                 if is_entry is None:
                     is_entry = entry_point(node) is not None
                 if not is_entry:
                     continue
             extend(rules[i].check(node))
+
+
+def _plan(classes, names) -> tuple[tuple[int, bool], ...]:
+    plan = []
+    for i, cls in enumerate(classes):
+        wanted = cls.call_names
+        if wanted is None or any(n in wanted for n in names):
+            plan.append((i, False))
+        elif cls.entry_points:
+            plan.append((i, True))
+    return tuple(plan)
 
 
 def _to_character_columns(findings: list[Finding], source: str) -> None:

@@ -22,7 +22,7 @@ def test_call_filters_change_no_finding(path, monkeypatch):
     filtered = _all(analyze_source(source))
     for rule in ALL_RULES:
         monkeypatch.setattr(rule, "call_names", None)
-        monkeypatch.setattr(rule, "entry_points_only", False)
+        monkeypatch.setattr(rule, "entry_points", False)
     assert _all(analyze_source(source)) == filtered
 
 
@@ -31,7 +31,9 @@ def test_call_names_are_names():
         if rule.call_names is not None:
             assert isinstance(rule.call_names, frozenset), rule.code
             assert all(isinstance(n, str) and "." not in n for n in rule.call_names), rule.code
-        if rule.call_names is not None or rule.entry_points_only:
+        if rule.entry_points:
+            assert rule.call_names is not None, rule.code
+        if rule.call_names is not None:
             assert ast.Call in rule.node_types, rule.code
 
 
@@ -81,3 +83,22 @@ def test_findings_keep_their_text_after_release():
         findings = analyze(ast.parse(source), source)
     assert [(f.line, f.code) for f in findings] == [(9, "DSK102")]
     assert "'ddf'" in findings[0].message
+
+
+def test_gc_paused_restores_the_collector():
+    from flake8_dask.checker import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ returned with an error. Nothing here knows about files, notebooks or individual 
 from __future__ import annotations
 
 import ast
+import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,10 +87,18 @@ def findings_for(source: str, tree: ast.AST | None = None, options: Options | No
     return analyze(tree, source, options, rules)
 
 
+#: Held while Python builds or compiles an ``ast`` tree. CPython keeps the AST converter's
+#: recursion depth per interpreter, not per thread, so two threads doing it at once can fail
+#: with "SystemError: AST constructor recursion depth mismatch" (gh-106905; seen on Dask
+#: workers, which run tasks in threads); ``warnings.catch_warnings`` is not thread-safe
+#: either. Uncontended (one thread, or processes) it costs nothing measurable.
+AST_LOCK = threading.Lock()
+
+
 def parse_quietly(source: str) -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
     not ours to report."""
-    with warnings.catch_warnings():
+    with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source)
 
@@ -157,7 +166,7 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
     parse but do not compile), unless the text before the fix did not compile either (a
     notebook cell may ``await`` at top level)."""
     tree = parse_quietly(new_source)
-    with warnings.catch_warnings():
+    with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             compile(tree, "<fixed>", "exec", dont_inherit=True)

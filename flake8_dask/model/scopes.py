@@ -101,6 +101,9 @@ class ScopeBuilder:
         pop = stack.pop
         push = stack.append
         seen = self.annotated.append
+        # Names and constants (half the nodes) have nothing below them: annotated when met,
+        # never pushed (unless a rule collects them).
+        leaves = _LEAF_TYPES - self.wanted
         # The hot loop: the common case (a node with no handler) is inlined, and one lookup
         # per node gives what to do with its type: collect it, a handler, its child fields.
         while stack:
@@ -127,12 +130,18 @@ class ScopeBuilder:
                             item._dsk_parent = node
                             item._dsk_scope = scope
                             item._dsk_field = field
-                            push(item)
+                            if item.__class__ in leaves:
+                                seen(item)
+                            else:
+                                push(item)
                 elif isinstance(value, ast.AST):
                     value._dsk_parent = node
                     value._dsk_scope = scope
                     value._dsk_field = field
-                    push(value)
+                    if value.__class__ in leaves:
+                        seen(value)
+                    else:
+                        push(value)
         # The walk pops children in reverse; rules expect source order.
         for nodes in self.collected.values():
             nodes.reverse()
@@ -446,6 +455,8 @@ class ScopeBuilder:
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "n", "s",
                           "kind", "type_comment", "conversion", "is_async", "simple", "tag"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+#: Node types without children (no handler either): the walk annotates them without a visit.
+_LEAF_TYPES = frozenset({ast.Name, ast.Constant})
 
 
 def _child_fields(t: type) -> tuple[str, ...]:

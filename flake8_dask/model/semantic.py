@@ -11,6 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from . import vocabulary as V
+from .arrays import OWN_LAYOUT_CALL_NAMES
 from .arrays import array_layout as _array_layout
 from .kinds import COLLECTIONS, FRAMES, PARTITIONED, K, Value
 from .scopes import (COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Binding, Scope,
@@ -59,6 +60,7 @@ class SemanticModel:
         self._tasks: dict[ast.AST, list[TaskSite]] | None = None
         self._entry_points: dict[int, object] = {}
         self._layouts: dict[int, object] = {}
+        self._layouts_possible: bool | None = None
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -105,6 +107,7 @@ class SemanticModel:
             self._builder.release()
         self._values, self._binding_values, self._qualnames = {}, {}, {}
         self._entry_points, self._layouts, self._tasks = {}, {}, None
+        self._layouts_possible = False
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
         self.nodes, self.calls, self.functions = {}, [], []
@@ -453,6 +456,13 @@ class SemanticModel:
         found = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found
+        if self._layouts_possible is None:
+            # Every layout starts at a creator or rechunk call (arrays.OWN_LAYOUT_CALL_NAMES):
+            # in a file without one, no expression has a layout.
+            self._layouts_possible = any(
+                n in OWN_LAYOUT_CALL_NAMES for c in self.calls for n in self.callee_names(c))
+        if not self._layouts_possible:
+            return None
         cache[key] = None  # a cycle reads as unknown
         cache[key] = result = _array_layout(self, node)
         return result

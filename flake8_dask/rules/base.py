@@ -46,10 +46,12 @@ class Rule:
     #: A rule listing names must be unable to report a call whose callee has none of them:
     #: a name missing here silently loses findings. Build it with :func:`last_names`.
     call_names: ClassVar[frozenset[str] | None] = None
-    #: For a rule that checks ``ast.Call``: True when it reports only on calls that are task
-    #: entry points (``model.entry_point(call)`` is not None); the dispatcher then hands it
-    #: only those (one shared, cached entry-point lookup per call instead of one per rule).
-    entry_points_only: ClassVar[bool] = False
+    #: For a rule that checks ``ast.Call`` and lists ``call_names``: True when it also wants
+    #: every call that is a task entry point (``model.entry_point(call)`` is not None),
+    #: whatever its name (``f(x)`` of an ``@delayed`` function, ``delayed(f)(x)``). With
+    #: ``call_names = frozenset()``, a rule sees entry points only. The dispatcher looks the
+    #: entry point up once per call (cached), instead of every such rule doing it.
+    entry_points: ClassVar[bool] = False
     fix_safety: ClassVar[Safety | None] = None
     fix_title: ClassVar[str] = ""
     #: Rules whose precision on real code is too low are off unless selected.

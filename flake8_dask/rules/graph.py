@@ -747,7 +747,8 @@ class DelayedOnCollection(Rule):
     code = "DSK307"
     name = "delayed-on-collection"
     node_types = (ast.Call,)
-    entry_points_only = True  # check() starts with model.entry_point(node)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -876,7 +877,8 @@ class LargeObjectInGraph(Rule):
     code = "DSK308"
     name = "large-object-in-graph"
     node_types = (ast.Call,)
-    entry_points_only = True  # check() starts with model.entry_point(node)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1021,6 +1023,8 @@ class TooManyTinyTasks(Rule):
     code = "DSK309"
     name = "too-many-tiny-tasks"
     node_types = (ast.Call,)
+    call_names = _BAG_SEQUENCE_NAMES  # db.from_sequence(), and
+    entry_points = True  # client.submit/map and delayed calls
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1029,7 +1033,7 @@ class TooManyTinyTasks(Rule):
         t = type(func)
         if t is ast.Attribute and func.attr not in ("submit", "map", "from_sequence") or \
                 t not in (ast.Attribute, ast.Name, ast.Call):
-            return  # cheap exits first: this runs on every call
+            return  # cheap exits first
         if t is not ast.Call and not _BAG_SEQUENCE_NAMES.isdisjoint(m.callee_names(node)) \
                 and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
             n = self._bag_partitions(node)

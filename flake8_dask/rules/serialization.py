@@ -79,7 +79,8 @@ class UnpicklableTaskArgument(Rule):
     code = "DSK201"
     name = "unpicklable-task-argument"
     node_types = (ast.Call,)
-    entry_points_only = True  # check() starts with model.entry_point(node)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -494,7 +495,8 @@ class BoundMethodTaskPicklesSelf(Rule):
     code = "DSK205"
     name = "bound-method-task-pickles-self"
     node_types = (ast.Call,)
-    entry_points_only = True  # check() starts with model.entry_point(node)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model

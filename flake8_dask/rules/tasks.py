@@ -236,11 +236,11 @@ class ComputeInTask(Rule):
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
+        fn, sites = m.task_sites_of(node)  # first: cheaper than what the call computes
+        if not sites:
+            return
         label = m.compute_call(node)
         if label is None:
-            return
-        fn, sites = m.task_sites_of(node)
-        if not sites:
             return
         computed = self._computed_expressions(node)
         free = self._free_collection(computed, fn)
@@ -351,7 +351,8 @@ class DelayedCallInDelayed(Rule):
     code = "DSK103"
     name = "delayed-call-in-delayed"
     node_types = (ast.Call,)
-    entry_points_only = True  # check() starts with model.entry_point(node)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
     fix_safety = None  # unsafe fix (drop the outer @delayed) arrives with the fix engine
 
     def __init__(self, model, options):
