@@ -61,6 +61,7 @@ class SemanticModel:
         self._entry_points: dict[int, object] = {}
         self._layouts: dict[int, object] = {}
         self._layouts_possible: bool | None = None
+        self._calls_of: dict[int, list[ast.Call]] | None = None
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -108,6 +109,7 @@ class SemanticModel:
         self._values, self._binding_values, self._qualnames = {}, {}, {}
         self._entry_points, self._layouts, self._tasks = {}, {}, None
         self._layouts_possible = False
+        self._calls_of = None
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
         self.nodes, self.calls, self.functions = {}, [], []
@@ -417,6 +419,19 @@ class SemanticModel:
                 continue
             stack.extend(ast.iter_child_nodes(n))
         return False
+
+    def calls_of(self, fn: ast.AST) -> list[ast.Call]:
+        """The calls of this module whose callee (a name or an attribute) resolves to ``fn``
+        (:meth:`function_of`), in source order."""
+        if self._calls_of is None:
+            found: dict[int, list[ast.Call]] = {}
+            for call in self.calls:
+                if type(call.func) in (ast.Name, ast.Attribute):
+                    target = self.function_of(call.func)
+                    if target is not None:
+                        found.setdefault(id(target), []).append(call)
+            self._calls_of = found
+        return self._calls_of.get(id(fn), [])
 
     def is_delayed_decorated(self, fn: ast.AST) -> ast.AST | None:
         """The ``@delayed`` decorator of a def, if it has one."""
