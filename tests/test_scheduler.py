@@ -141,7 +141,10 @@ def test_unusable_scheduler_is_a_usage_error(cluster, tmp_path):
     (tmp_path / "a.py").write_text(BLOCKING)
     r = run_fix("--isolated", "--check", "a.py", "--scheduler", "nonsense://x", cwd=tmp_path)
     assert r.returncode == 2
-    assert "cannot connect to the Dask scheduler at nonsense://x" in text(r, "stderr")
+    assert text(r, "stderr").startswith(
+        "python -m flake8_dask.fix: error: invalid Dask scheduler address 'nonsense://x': "
+        "unknown address scheme 'nonsense'")
+    assert text(r) == ""
 
 
 def test_without_distributed_exits_2(tmp_path, monkeypatch, capsys):
@@ -154,3 +157,23 @@ def test_without_distributed_exits_2(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "--scheduler needs distributed" in err
     assert "pip install 'flake8-dask[scheduler]'" in err
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("distributed", reason="--scheduler needs distributed (the "
+                                              "'scheduler' extra), which is not installed")
+    import socket
+
+    from flake8_dask.fix import scheduler
+    from flake8_dask.fix.cli import main
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "a.py").write_text(BLOCKING)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(scheduler, "CONNECT_TIMEOUT", 1)
+    assert main(["--isolated", "--check", "a.py", "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"cannot connect to the Dask scheduler at tcp://127.0.0.1:{port}" in err

@@ -41,7 +41,17 @@ def run_on_cluster(tasks: Sequence[tuple[Target, bytes | None]], settings: Setti
     except ImportError:
         raise SchedulerError("--scheduler needs distributed, which is not installed: "
                              "pip install 'flake8-dask[scheduler]'") from None
-    where = {"scheduler_file": address} if os.path.isfile(address) else {"address": address}
+    if os.path.isfile(address):
+        where = {"scheduler_file": address}
+    else:
+        where = {"address": address}
+        try:  # a bad address fails here, fast (a Client made with it lingers on closing)
+            from distributed.comm.addressing import parse_address
+            from distributed.comm.registry import get_backend
+
+            get_backend(parse_address(address)[0])
+        except (ValueError, TypeError) as exc:
+            raise SchedulerError(f"invalid Dask scheduler address {address!r}: {exc}") from None
     try:
         client = Client(**where, timeout=f"{CONNECT_TIMEOUT}s", set_as_default=False)
     except Exception as exc:  # OSError, TimeoutError, ValueError (a malformed address)
