@@ -56,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="files processed in parallel (default: all cores; 1: in process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="analyze and fix the files on the Dask cluster whose scheduler is at "
-                        "ADDRESS (tcp://host:port, or a scheduler file); the files are read "
-                        "and written here, the workers need flake8-dask (same version) and "
-                        "this needs distributed: pip install 'flake8-dask[scheduler]'")
+                        "ADDRESS (tcp://host:port, or a scheduler file) instead of -j "
+                        "processes; the files are read and written here, the cluster needs "
+                        "flake8-dask (the same version) installed, and this command needs "
+                        "distributed: pip install 'flake8-dask[scheduler]'")
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="the name of the file read from standard input (for per-file "
                         "ignores, excludes and messages; .ipynb reads a notebook)")
