@@ -28,19 +28,24 @@ _local = threading.local()
 
 
 @contextmanager
-def releasing() -> Iterator[None]:
+def releasing(tree: bool = True) -> Iterator[None]:
     """Analyses run in this block (in this thread) break their reference cycles when it
     ends: an analysed tree points at its parents and scopes and they point back, which left
     alone is freed only by the cyclic garbage collector, at a cost that grows with
     everything else alive in the process. Use it around the whole life of the findings
-    (fixes need the model): the findings then keep positions and messages only."""
+    (fixes need the model): the findings then keep positions and messages only.
+
+    ``tree=False`` releases the model (scopes, bindings, caches) but leaves the parent links
+    of the tree's nodes, for a tree that other code keeps in cycles of its own anyway (in
+    flake8, pyflakes' checker holds it until the collector runs): one pass over every node
+    saved."""
     stack = _local.__dict__.setdefault("models", [])
     stack.append([])
     try:
         yield
     finally:
         for model in stack.pop():
-            model.release()
+            model.release(tree=tree)
 
 
 _gc_lock = threading.Lock()

@@ -43,9 +43,9 @@ class DaskChecker:
         source = "".join(self.lines)
         if not mentions_dask(source):  # most files, at the cost of a substring search
             return iter(())
-        # flake8 needs only these tuples: the annotated tree is freed at once, and the
-        # garbage collector does not sweep flake8's state for objects that die anyway
-        with gc_paused(), releasing():
+        # flake8 needs only these tuples: the model is freed at once (the tree itself is
+        # pyflakes' to free), and the collector does not sweep flake8's state meanwhile
+        with gc_paused(), releasing(tree=False):
             results = [(f.line, f.col, f.text, type(self))
                        for f in analyze(self.tree, source, self.options)]
         return iter(results)
