@@ -5,9 +5,25 @@ Both read them from the ``[flake8]`` section of ``setup.cfg``, ``tox.ini`` or ``
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, fields
 
 from .model import ModelOptions
+
+
+class OptionValueError(argparse.ArgumentTypeError, ValueError):
+    """A bad option value; flake8 (argparse) prints its message and exits with status 2."""
+
+
+def whole_number(value) -> int:
+    """An option's value as a whole number >= 0 (``10000``, ``10_000``, ``1e7``)."""
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        raise OptionValueError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise OptionValueError(f"expected a whole number >= 0, got {value!r}")
+    return number
 
 
 def _names(value) -> tuple[str, ...]:
@@ -18,10 +34,16 @@ def _names(value) -> tuple[str, ...]:
     return tuple(s.strip() for s in items if s.strip())
 
 
-def _flag(value) -> bool:
+def flag(value) -> bool:
+    """A yes/no option: true/false, yes/no, on/off, 1/0."""
     if isinstance(value, bool):
         return value
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise OptionValueError(f"expected true or false, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -54,9 +76,9 @@ class Options:
             if f.name == "client_names":
                 kwargs[f.name] = _names(raw)
             elif isinstance(f.default, bool):
-                kwargs[f.name] = _flag(raw)
+                kwargs[f.name] = flag(raw)
             else:
-                kwargs[f.name] = int(float(raw))
+                kwargs[f.name] = whole_number(raw)
         return cls(**kwargs)
 
 

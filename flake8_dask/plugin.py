@@ -7,7 +7,7 @@ from typing import Iterator
 
 from . import __version__
 from .checker import analyze, gc_paused, mentions_dask, releasing
-from .options import OPTION_HELP, Options
+from .options import OPTION_HELP, Options, flag, whole_number
 from .rules import DEFAULT_OFF
 
 
@@ -29,6 +29,10 @@ class DaskChecker:
             parser.add_option(
                 f"--dask-{field_name.replace('_', '-')}",
                 default=",".join(default) if isinstance(default, tuple) else str(default),
+                # a bad number, on the command line or in a config file, is argparse's clean
+                # "error: argument --dask-...: expected a whole number", not a traceback
+                type=(None if isinstance(default, tuple)
+                      else flag if isinstance(default, bool) else whole_number),
                 parse_from_config=True,
                 help=help_text,
             )

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+import _profiles  # noqa: F401  (loads the Hypothesis profile: HYPOTHESIS_PROFILE)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 #: An expectation is a comment that starts with codes: ``# DSK101`` or ``# DSK101 DSK102 why``.

@@ -11,6 +11,8 @@
   command line is followed: the file it points to is read and rewritten in place (the link
   stays a link). A file reached twice (``a.py ./a.py``, or a link and its target) is read
   once.
+- A walk reads regular files only: a named pipe called ``x.py`` would block the run forever.
+  A directory named like a file (``x.py/``) is a directory: it is walked.
 """
 
 from __future__ import annotations
@@ -77,5 +79,5 @@ def expand(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[Target | Mi
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)
                 if (name.endswith((".py", ".ipynb")) and not os.path.islink(path)
-                        and not matches_filename(path, exclude)):
+                        and os.path.isfile(path) and not matches_filename(path, exclude)):
                     yield from once(path, path)

@@ -6,6 +6,11 @@ finding's range (the contract is :meth:`flake8_dask.rules.base.Rule.fix`), and r
 analyze+fix until nothing applicable is left (at most ``max_passes`` times). The result is
 kept only if it parses and every fixed finding is gone; otherwise the original text is
 returned with an error. Nothing here knows about files, notebooks or individual rules.
+
+Hostile input never escapes as an unexpected exception: a text Python's parser cannot build a
+tree for (nested too deeply) is a ``SyntaxError``, code libcst cannot handle (its visitors
+recurse, about 1,000 levels deep at most) is an error in the result with the text unchanged,
+and a text over ``MAX_SOURCE_CHARS`` that mentions Dask raises :class:`SourceTooLarge`.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..checker import analyze
+from ..checker import analyze, mentions_dask
 from ..findings import Finding, Safety
 from ..options import Options
 from ..rules import Rule
@@ -25,6 +30,9 @@ from .noqa import NoqaMap
 from .sourcefile import split_lines
 
 MAX_PASSES = 10
+#: The largest text the engine reads (characters). Real modules stay under 1 MB (pandas'
+#: frame.py is 0.7 MB); past this, parsing, analysis and libcst would take minutes.
+MAX_SOURCE_CHARS = 5_000_000
 
 Range = tuple[int, int, int, int]
 
@@ -80,6 +88,24 @@ class FixError(Exception):
     """A fix could not be applied safely; the text must stay as it was."""
 
 
+class SourceTooLarge(Exception):
+    """The text is over ``MAX_SOURCE_CHARS``: it is neither checked nor fixed."""
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in one short line. ``str()`` of a libcst error can embed the repr of a
+    whole syntax tree (and itself recurse too deeply), so it is never trusted."""
+    if isinstance(exc, RecursionError):
+        return "RecursionError: the code is nested too deeply"
+    try:
+        text = str(exc).splitlines()[0] if str(exc) else ""
+    except Exception:  # noqa: BLE001 - a broken __str__, or a RecursionError inside it
+        text = ""
+    if len(text) > 200:
+        text = text[:200] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def findings_for(source: str, tree: ast.AST | None = None, options: Options | None = None,
                  rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
     if tree is None:
@@ -97,10 +123,15 @@ AST_LOCK = threading.Lock()
 
 def parse_quietly(source: str) -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
-    not ours to report."""
+    not ours to report. Code nested too deeply for Python's parser (which Python could not
+    run either) is a ``SyntaxError`` too."""
     with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source)
+        try:
+            return ast.parse(source)
+        except (RecursionError, MemoryError) as exc:
+            raise SyntaxError(f"too deeply nested for Python's parser ({type(exc).__name__})") \
+                from None
 
 
 def fix_source(source: str, *, options: Options | None = None,
@@ -108,7 +139,14 @@ def fix_source(source: str, *, options: Options | None = None,
                apply: bool = True, max_passes: int = MAX_PASSES,
                tree: ast.AST | None = None) -> FixResult:
     """Fix ``source`` (``\\n`` line endings). ``apply=False`` only analyzes (and honours
-    noqa). Raises ``SyntaxError`` when the original text does not parse."""
+    noqa). Raises ``SyntaxError`` when the original text does not parse, and
+    :class:`SourceTooLarge` when it is over ``MAX_SOURCE_CHARS`` and mentions Dask (one that
+    does not cannot have a finding: it is returned as it is, unparsed)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        if not mentions_dask(source):
+            return FixResult(source=source, original=source)
+        raise SourceTooLarge(f"not checked: {len(source) / 1e6:.1f} million characters is over "
+                             f"the fix command's limit of {MAX_SOURCE_CHARS / 1e6:g} million")
     noqa = NoqaMap(source)
     findings = _visible(findings_for(source, tree, options, rules), noqa)
     result = FixResult(source=source, original=source, remaining=findings)
@@ -170,12 +208,15 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
         warnings.simplefilter("ignore")
         try:
             compile(tree, "<fixed>", "exec", dont_inherit=True)
-        except SyntaxError:
+        except (SyntaxError, RecursionError, MemoryError) as exc:
             try:
                 compile(old_source, "<original>", "exec", dont_inherit=True)
-            except SyntaxError:
+            except (SyntaxError, RecursionError, MemoryError):
                 return tree
-            raise
+            if isinstance(exc, SyntaxError):
+                raise
+            raise SyntaxError(f"too deeply nested to compile ({type(exc).__name__})") \
+                from None
     return tree
 
 
@@ -265,19 +306,24 @@ def _target_for(f: Finding, lines: list[str]) -> _Target:
     return _Target(f, rng, category, _PARENTHESIZED.get(type(ast_node)))
 
 
-def _overlaps(a: Range, b: Range) -> bool:
-    return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3]) or a == b
-
-
 def _disjoint_targets(findings: list[Finding], lines: list[str]) -> list[_Target]:
     """The targets of one pass: in source order, skipping any that overlaps one already
     taken (it is applied in a later pass, on the rewritten code)."""
     targets = sorted((_target_for(f, lines) for f in findings),
                      key=lambda t: (t.range[0], t.range[1], -t.range[2], -t.range[3]))
     taken: list[_Target] = []
+    # In start order, a target overlaps a taken one exactly when it starts before the
+    # furthest end taken so far, or has the same range (empty ranges): no pairwise scan,
+    # which was quadratic in the number of fixes (minutes for a file with 10,000).
+    furthest: tuple[int, int] | None = None
+    ranges: set[Range] = set()
     for t in targets:
-        if not any(_overlaps(t.range, u.range) for u in taken):
-            taken.append(t)
+        start, end = (t.range[0], t.range[1]), (t.range[2], t.range[3])
+        if (furthest is not None and start < furthest) or t.range in ranges:
+            continue
+        taken.append(t)
+        ranges.add(t.range)
+        furthest = end if furthest is None else max(furthest, end)
     return taken
 
 
@@ -297,6 +343,21 @@ def apply_fixes(source: str, findings: list[Finding]
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise FixError(f"libcst cannot parse this file ({exc.message})") from None
+    except Exception as exc:  # the native parser has limits of its own
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"libcst cannot parse this file ({describe(exc)})") from None
+    try:
+        exact = module.code == source
+    except Exception as exc:
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise
+    if not exact:  # its round trip drops form feeds before code, blank lines before a
+        # final comment with no newline, a final lone CR...: every other byte would change
+        raise FixError("libcst, which rewrites the code, does not reproduce this file byte "
+                       "for byte (a form feed before code? whitespace lines before a last "
+                       "comment with no final newline?)")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = _FixTransformer(targets)
     try:
@@ -304,7 +365,9 @@ def apply_fixes(source: str, findings: list[Finding]
     except FixError:
         raise
     except Exception as exc:  # a codemod bug must never corrupt the file
-        raise FixError(f"a fix failed ({type(exc).__name__}: {exc})") from None
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"a fix failed ({describe(exc)})") from None
     done = [t.finding for t in transformer.applied]
     skipped = transformer.skipped + [(t, "no syntax node spans exactly its range")
                                      for t in targets if t.node is None]
@@ -314,21 +377,168 @@ def apply_fixes(source: str, findings: list[Finding]
     imports = [spec for t in transformer.applied for spec in t.finding.fix.imports]
     if imports:
         new_module = _add_imports(new_module, imports)
-    return new_module.code, done, skipped
+    try:
+        return new_module.code, done, skipped
+    except Exception as exc:
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"writing the fixed code failed ({describe(exc)})") from None
+
+
+_TOO_DEEP = ("the code is nested too deeply for libcst, which rewrites it (Python's "
+             "recursion limit)")
+
+
+def _from_recursion(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a RecursionError: libcst's position provider turns one
+    into a chain of KeyErrors."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _add_imports(module, imports):
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
+    """Add the imports the fixes need, where and as libcst's ``AddImportsVisitor`` puts them
+    (tests compare the two on generated modules), without its cost: it walks the whole tree
+    and builds two matcher-decorated visitors for every call (0.1 s, plus 2.5 ms a line),
+    though it reads and changes only the module's leading imports and the blank lines before
+    the statement after them."""
+    import libcst as cst
+    from libcst.helpers import get_absolute_module_from_package_for_import
 
-    context = CodemodContext()
-    for module_name, name, asname in imports:
-        AddImportsVisitor.add_needed_import(context, module_name, name, asname)
     try:
-        return AddImportsVisitor(context).transform_module(module)
+        body = list(module.body)
+        start = 1 if _docstring_or_strict_first(body) else 0
+        end = start
+        while end < len(body) and _is_import_line(body[end]):
+            end += 1
+        # What is wanted, as AddImportsVisitor groups it.
+        modules = {m for m, name, alias in imports if name is None and alias is None}
+        names = {m: {name for mm, name, alias in imports if mm == m and name is not None
+                     and alias is None}
+                 for m in sorted({m for m, name, alias in imports
+                                  if name is not None and alias is None})}
+        module_aliases = {m: alias for m, name, alias in imports
+                          if name is None and alias is not None}
+        name_aliases = {m: [(name, alias) for mm, name, alias in imports
+                            if mm == m and name is not None and alias is not None]
+                        for m in sorted({m for m, name, alias in imports
+                                         if name is not None and alias is not None})}
+        # Minus what the leading imports already give.
+        top = [line.body[0] for line in body[start:end]]
+        have_modules, have_module_aliases = set(), {}
+        have_names: dict[str, set[str]] = {}
+        have_name_aliases: dict[str, list[tuple[str, str]]] = {}
+        for imp in top:
+            if isinstance(imp, cst.Import):
+                for item in imp.names:
+                    if item.evaluated_alias is None:
+                        have_modules.add(item.evaluated_name)
+                    else:
+                        have_module_aliases[item.evaluated_name] = item.evaluated_alias
+                continue
+            source = get_absolute_module_from_package_for_import(None, imp)
+            if source is None:
+                continue
+            if isinstance(imp.names, cst.ImportStar):
+                have_names[source] = {"*"}
+                continue
+            have_name_aliases.setdefault(source, []).extend(
+                (item.evaluated_name, item.evaluated_alias) for item in imp.names
+                if item.asname is not None)
+            plain = {item.evaluated_name for item in imp.names if item.asname is None}
+            if plain and "*" not in have_names.setdefault(source, set()):
+                have_names[source] |= plain
+        modules -= have_modules
+        for m, alias in have_module_aliases.items():
+            if module_aliases.get(m) == alias:
+                del module_aliases[m]
+        for m, pairs in have_name_aliases.items():
+            for pair in pairs:
+                if pair in name_aliases.get(m, ()):
+                    name_aliases[m].remove(pair)
+                    if not name_aliases[m]:
+                        del name_aliases[m]
+        for m, objs in have_names.items():
+            if m in names:
+                names[m] = set() if "*" in objs else names[m] - objs
+                if not names[m]:
+                    del names[m]
+        # Names go into the first leading ``from`` import of their module.
+        for k, imp in enumerate(top, start):
+            if not isinstance(imp, cst.ImportFrom) or isinstance(imp.names, cst.ImportStar):
+                continue
+            source = get_absolute_module_from_package_for_import(None, imp)
+            if source is None or source not in names and source not in name_aliases:
+                continue
+            added = [cst.ImportAlias(name=cst.Name(n)) for n in sorted(names.pop(source, ()))]
+            added += [cst.ImportAlias(name=cst.Name(n), asname=cst.AsName(name=cst.Name(a)))
+                      for n, a in sorted(name_aliases.pop(source, ()))]
+            body[k] = body[k].with_changes(body=[imp.with_changes(
+                names=[*added, *imp.names])])
+        if not (modules or names or module_aliases or name_aliases):
+            return module.with_changes(body=body)
+        # The others are new lines after the leading imports (``__future__`` ones first).
+        after = body[end:]
+        if after:
+            leading = after[0].leading_lines
+            if not leading:
+                after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(),))
+            elif leading[0].comment is not None:
+                after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(), *leading))
+        grouped: dict[str, list] = {}
+        for m, pairs in name_aliases.items():
+            grouped.setdefault(m, []).extend(pairs)
+        for m, objs in names.items():
+            grouped.setdefault(m, []).extend((obj, None) for obj in objs)
+        grouped = {m: sorted(pairs) for m, pairs in grouped.items()}
+
+        def statement(text):
+            return cst.parse_statement(text, config=module.config_for_parsing)
+
+        def from_import(m, pairs):
+            return statement(f"from {m} import " + ", ".join(
+                obj if alias is None else f"{obj} as {alias}" for obj, alias in pairs))
+
+        return module.with_changes(body=(
+            *body[:start],
+            *[from_import(m, pairs) for m, pairs in grouped.items() if m == "__future__"],
+            *body[start:end],
+            *[statement(f"import {m}") for m in sorted(modules)],
+            *[statement(f"import {m} as {alias}") for m, alias in module_aliases.items()],
+            *[from_import(m, pairs) for m, pairs in grouped.items() if m != "__future__"],
+            *after))
     except Exception as exc:
-        raise FixError(f"adding the imports {imports} failed ({type(exc).__name__}: {exc})") \
-            from None
+        if _from_recursion(exc):
+            raise FixError(_TOO_DEEP) from None
+        raise FixError(f"adding the imports {imports} failed ({describe(exc)})") from None
+
+
+def _is_import_line(statement) -> bool:
+    import libcst as cst
+
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)))
+
+
+def _docstring_or_strict_first(body: list) -> bool:
+    """Whether the module starts with a docstring or a ``__strict__`` flag (imports are
+    never put before it)."""
+    import libcst as cst
+
+    if not body or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+        return False
+    first = body[0].body[0]
+    if isinstance(first, cst.Expr):
+        return isinstance(first.value, cst.SimpleString)
+    return (isinstance(first, cst.Assign) and len(first.targets) == 1
+            and isinstance(first.targets[0].target, cst.Name)
+            and first.targets[0].target.value == "__strict__")
 
 
 _TRANSFORMER_CLASS = None
@@ -431,12 +641,19 @@ def _define_transformer():
         if not items:
             return cst.RemovalSentinel.REMOVE
 
-        def is_original(item) -> bool:
+        def small_of(item):
             if isinstance(item, cst.SimpleStatementLine) and len(item.body) == 1:
-                item = item.body[0]
+                return item.body[0]
+            return item
+
+        def is_original(item) -> bool:
+            item = small_of(item)
             return isinstance(item, cst.BaseSmallStatement) and item.deep_equals(original_small)
 
-        keeper = next((i for i, item in enumerate(items) if is_original(item)), 0)
+        keeper = next((i for i, item in enumerate(items) if is_original(item)), None)
+        if keeper is None:  # rewritten: the last item of its type (after inserted lines)
+            keeper = max((i for i, item in enumerate(items)
+                          if type(small_of(item)) is type(original_small)), default=0)
         out = []
         for i, item in enumerate(items):
             if isinstance(item, cst.BaseSmallStatement):

@@ -69,6 +69,8 @@ def parse_notebook(text: str) -> Notebook:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(f"invalid notebook JSON: {exc}") from None
+    except RecursionError:
+        raise NotebookError("invalid notebook JSON: nested too deeply to be read") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError("not a notebook: no top-level \"cells\" list (nbformat 4)")
     for i, cell in enumerate(data["cells"]):
@@ -155,7 +157,7 @@ def _source_spans(text: str) -> dict[int, tuple[int, int]]:
                 i = _skip_ws(text, i)
                 if text[i] == ",":
                     i = _skip_ws(text, i + 1)
-    except (IndexError, ValueError):
+    except (IndexError, ValueError, RecursionError):
         return {}
     return spans
 
@@ -370,8 +372,9 @@ def fix_notebook(text: str, *, options: Options | None = None,
         try:
             parse_quietly(masked.text)
         except SyntaxError as exc:
-            result.messages.append(f"cell {cell.index + 1}: syntax error at line "
-                                   f"{exc.lineno}: {exc.msg}; cell skipped")
+            where = f" at line {exc.lineno}" if exc.lineno else ""
+            result.messages.append(f"cell {cell.index + 1}: syntax error{where}: {exc.msg}; "
+                                   "cell skipped")
             continue
         except ValueError as exc:  # null bytes
             result.messages.append(f"cell {cell.index + 1}: {exc}; cell skipped")

@@ -14,7 +14,7 @@ from ..checker import gc_paused, releasing
 from ..findings import Finding
 from ..options import Options
 from ..rules import RULES_BY_CODE
-from .engine import applicable, apply_fixes, fix_source
+from .engine import SourceTooLarge, applicable, apply_fixes, fix_source
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
 from .sourcefile import (SourceError, check_writable, decode_source, decode_utf8,
@@ -175,7 +175,7 @@ def complete(job: Job, report: FileReport, new_data: bytes | None) -> FileReport
     """Write the fixed file (atomically), where the command runs."""
     if new_data is not None:
         try:
-            _write(report, job.path, new_data)
+            _write(report, job.path, new_data, job.data)
         except SourceError as exc:
             report.error = str(exc)
         except Exception as exc:
@@ -202,6 +202,11 @@ def _process_python(report: FileReport, data: bytes, rules, decider, settings,
         return None
     except ValueError as exc:  # source code string cannot contain null bytes
         report.syntax_error = f"1:1: cannot parse: {exc}"
+        if from_stdin and mode == FIX:
+            report.stdout = data
+        return None
+    except SourceTooLarge as exc:
+        report.warnings.append(str(exc))
         if from_stdin and mode == FIX:
             report.stdout = data
         return None
@@ -244,6 +249,11 @@ def _process_notebook(report: FileReport, data: bytes, rules, decider, settings,
                               unsafe=settings.unsafe, apply=mode != CHECK)
     except NotebookError as exc:
         raise SourceError(str(exc)) from None
+    except SourceTooLarge as exc:
+        report.warnings.append(str(exc))
+        if from_stdin and mode == FIX:
+            report.stdout = data
+        return
     report.warnings.extend(result.messages)
     if result.fix is not None:
         report.warnings.extend(result.fix.warnings)
@@ -279,9 +289,9 @@ def _notebook_diff(old_text: str, new_text: str, name: str) -> str:
     return "".join(out)
 
 
-def _write(report: FileReport, path: str, data: bytes) -> None:
+def _write(report: FileReport, path: str, data: bytes, original: bytes) -> None:
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, expected=original)
     except SourceError:
         report.changed, report.fixed = False, []
         raise

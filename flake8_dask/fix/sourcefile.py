@@ -97,23 +97,29 @@ def read_bytes(path: str) -> bytes:
 
 def check_writable(path: str) -> None:
     """Refuse files without any write permission bit, even for root (a ``chmod a-w`` file
-    says "do not change me"), and files this user cannot write."""
+    says "do not change me"), files this user cannot write, and anything that is not a
+    regular file (a named pipe or a device would be replaced by a plain file)."""
     try:
         st = os.stat(path)
     except OSError as exc:
         raise SourceError(f"cannot write: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError("cannot write: not a regular file")
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) \
             or not os.access(path, os.W_OK):
         raise SourceError("cannot write: the file is read-only")
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
     """Replace ``path``'s content with ``data``: a temporary file in the same directory,
-    the original mode, then ``os.replace`` (readers see the old or the new file, never
-    half of one). ``path`` must be the real file (symlinks resolved by the caller)."""
+    the original mode (and owner, when allowed), then ``os.replace`` (readers see the old or
+    the new file, never half of one). ``path`` must be the real file (symlinks resolved by
+    the caller). With ``expected`` (the bytes the fix was computed from), a file changed in
+    the meantime (an editor, another fixer) is not overwritten. The temporary file never
+    outlives a failure, an interrupt included."""
     check_writable(path)
     directory = os.path.dirname(os.path.abspath(path))
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    st = os.stat(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".flake8-dask-",
                                    suffix=".tmp")
@@ -125,11 +131,29 @@ def write_atomic(path: str, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        _keep_owner(tmp, st)
+        if expected is not None and read_bytes(path) != expected:
+            raise SourceError("the file changed while it was being fixed; not written "
+                              "(run the fix again)")
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise SourceError(f"cannot write: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise SourceError(f"cannot write: {exc.strerror or exc}") from None
+        raise
+
+
+def _keep_owner(tmp: str, st: os.stat_result) -> None:
+    """Give the new file the owner and group of the old one (root fixing a user's file
+    must not leave it owned by root); where that is not allowed, keep the defaults."""
+    geteuid, getegid = getattr(os, "geteuid", None), getattr(os, "getegid", None)
+    if geteuid is None or getegid is None or (st.st_uid, st.st_gid) == (geteuid(), getegid()):
+        return
+    try:
+        os.chown(tmp, st.st_uid, st.st_gid)
+    except OSError:
+        pass

@@ -7,6 +7,7 @@ lazy and memoised. Unknown is always ``None``, and rules stay silent on unknown.
 from __future__ import annotations
 
 import ast
+import bisect
 import fnmatch
 from dataclasses import dataclass, field
 
@@ -20,6 +21,19 @@ from .tasks import entry_point as _entry_point
 
 _IN_PROGRESS = object()
 _MISSING = object()
+#: How deep ``value()``/``qualname()`` queries may nest. A level costs up to five Python
+#: frames, and a long chain (``df = df.assign(...)`` 500 times, ``a.b.c...`` 2,000 deep) would
+#: otherwise exhaust the interpreter's stack: deeper chains are evaluated from their far end
+#: first (see :meth:`SemanticModel._guarded`).
+_MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    """Raised at ``_MAX_DEPTH``; caught by the outermost query, never outside the model."""
+
+    def __init__(self, query, cache: dict, node: ast.AST, cycle):
+        super().__init__()
+        self.query, self.cache, self.node, self.cycle = query, cache, node, cycle
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,8 @@ class SemanticModel:
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
+        self._depth = 0  # nesting of value()/qualname() queries
+        self._orders: dict[int, tuple] = {}
 
     # ------------------------------------------------------------------ construction
     def build(self, wanted: frozenset[type] = frozenset()) -> SemanticModel:
@@ -111,6 +127,7 @@ class SemanticModel:
         self._entry_points, self._layouts, self._tasks = {}, {}, None
         self._layouts_possible = False
         self._calls_of = None
+        self._orders = {}
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
         self.nodes, self.calls, self.functions = {}, [], []
@@ -194,6 +211,32 @@ class SemanticModel:
             child = anc
         return False
 
+    def expects_failure(self, node: ast.AST) -> bool:
+        """``node`` runs where an exception or a warning is expected (so it may be there for
+        its exception, not its value): in the body of ``with pytest.raises(...)``,
+        ``pytest.warns``, ``self.assertRaises(...)``, ``warnings.catch_warnings()`` ... in the
+        same function, or in a lambda handed to ``pytest.raises(E, lambda: ...)``."""
+        child = node
+        for anc in self.ancestors(node):
+            t = type(anc)
+            if t in (ast.With, ast.AsyncWith) and getattr(child, "_dsk_field", None) == "body":
+                if any(self._expects_failure_call(item.context_expr) for item in anc.items):
+                    return True
+            elif t is ast.Lambda:
+                return self._expects_failure_call(anc._dsk_parent)
+            elif isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return False
+            child = anc
+        return False
+
+    def _expects_failure_call(self, expr: ast.AST | None) -> bool:
+        if type(expr) is not ast.Call:
+            return False
+        if self.qualname(expr.func) in V.EXPECTED_FAILURE_CONTEXTS:
+            return True
+        func = expr.func
+        return type(func) is ast.Attribute and func.attr in V.EXPECTED_FAILURE_METHODS
+
     def at_module_level(self, node: ast.AST) -> bool:
         """True when ``node`` runs when the module is imported (not in a def or class)."""
         return node._dsk_scope is self.module_scope
@@ -242,13 +285,15 @@ class SemanticModel:
         if inner is not scope or len(bindings) == 1:
             return bindings
         pos = (node.lineno, node.col_offset)
-        ordered = sorted(bindings, key=lambda b: b.pos)
-        before = [b for b in ordered if b.pos <= pos and b.kind != "param"]
-        params = [b for b in ordered if b.kind == "param"]
+        ordered, positions, params = self._ordered(bindings)
+        split = bisect.bisect_right(positions, pos)  # ordered[:split] are at or before pos
         result: list[Binding] = []
         use_blocks = None
         dominated = False
-        for b in reversed(before):
+        for i in range(split - 1, -1, -1):
+            b = ordered[i]
+            if b.kind == "param":
+                continue
             result.append(b)
             if use_blocks is None:
                 use_blocks = self._blocks(node)
@@ -257,14 +302,25 @@ class SemanticModel:
                 break
         if not dominated:
             result.extend(params)
-        later = [b for b in ordered if b.pos > pos]
-        if later:
+        if split < len(ordered):  # bindings later than the use
             loops = self.enclosing_loops(node, comprehensions=False)
             if loops:
                 outer = loops[-1]
-                span = (outer.lineno, outer.col_offset), (outer.end_lineno, outer.end_col_offset)
-                result.extend(b for b in later if span[0] <= b.pos <= span[1])
+                start = bisect.bisect_left(positions, (outer.lineno, outer.col_offset))
+                end = bisect.bisect_right(positions, (outer.end_lineno, outer.end_col_offset))
+                result.extend(ordered[max(start, split):end])
         return result or bindings
+
+    def _ordered(self, bindings: list[Binding]):
+        """``bindings`` sorted by position, their positions, and the parameters among them
+        (memoised: a name rebound thousands of times must not cost a sort per use)."""
+        entry = self._orders.get(id(bindings))
+        if entry is None or entry[0] is not bindings:
+            ordered = sorted(bindings, key=lambda b: b.pos)
+            entry = (bindings, ordered, [b.pos for b in ordered],
+                     [b for b in ordered if b.kind == "param"])
+            self._orders[id(bindings)] = entry
+        return entry[1:]
 
     def _container(self, node: ast.AST):
         """The statement list holding the statement of ``node`` (``with`` bodies merged)."""
@@ -296,8 +352,16 @@ class SemanticModel:
         cached = self._qualnames.get(key, _MISSING)
         if cached is not _MISSING:
             return cached
+        return self._guarded(self.qualname, self._qualnames, self._compute_qualname, node, None)
+
+    def _compute_qualname(self, node: ast.AST) -> str | None:
+        key = id(node)
         self._qualnames[key] = None  # guards recursion through aliases
-        result = self._qualname(node)
+        try:
+            result = self._qualname(node)
+        except _TooDeep:
+            del self._qualnames[key]
+            raise
         if result is not None:
             result = V.canonical(result)
         self._qualnames[key] = result
@@ -452,10 +516,18 @@ class SemanticModel:
                 self._cycle_hits += 1  # a cycle reads as "no information"
                 return None
             return cached
-        self._values[key] = _IN_PROGRESS
+        return self._guarded(self.value, self._values, self._compute_value, node, _IN_PROGRESS)
+
+    def _compute_value(self, node: ast.AST) -> Value | None:
+        key = id(node)
+        self._values[key] = _IN_PROGRESS  # a cycle reads as "no information"
         hits = self._cycle_hits
         handler = _VALUE_HANDLERS.get(type(node))
-        result = handler(self, node) if handler is not None else None
+        try:
+            result = handler(self, node) if handler is not None else None
+        except _TooDeep:
+            del self._values[key]
+            raise
         if result is None and self._cycle_hits != hits:
             # Unknown only because a value still being computed was read: do not remember
             # it, or the answer would depend on which expression a rule asked about first.
@@ -482,6 +554,41 @@ class SemanticModel:
         cache[key] = None  # a cycle reads as unknown
         cache[key] = result = _array_layout(self, node)
         return result
+
+    def _guarded(self, query, cache: dict, compute, node: ast.AST, cycle):
+        """Run ``compute(node)`` for ``query`` (``value`` or ``qualname``), bounding the stack.
+
+        A nested query beyond ``_MAX_DEPTH`` raises ``_TooDeep``; the outermost query then
+        answers the deep node first (memoised), from a fresh stack, and retries, so a chain of
+        any length costs linear time and a bounded stack. While a deep node is answered, the
+        nodes waiting for it read as ``cycle`` (the in-progress marker of ``cache``), as they
+        would on the stack of an unbounded recursion.
+        """
+        depth = self._depth
+        if depth:
+            if depth >= _MAX_DEPTH:
+                raise _TooDeep(query, cache, node, cycle)
+            self._depth = depth + 1
+            try:
+                return compute(node)
+            finally:
+                self._depth = depth
+        pending = [(query, cache, cycle, node)]
+        while True:
+            query, cache, cycle, node = pending[-1]
+            cache.pop(id(node), None)  # its mark while a deeper node was answered
+            self._depth = 1
+            try:
+                result = query(node)
+            except _TooDeep as deep:
+                cache[id(node)] = cycle
+                pending.append((deep.query, deep.cache, deep.cycle, deep.node))
+                continue
+            finally:
+                self._depth = 0
+            pending.pop()
+            if not pending:
+                return result
 
     def kind(self, node: ast.AST) -> K | None:
         v = self.value(node)
@@ -534,7 +641,11 @@ class SemanticModel:
             return cached
         self._binding_values[key] = _IN_PROGRESS
         hits = self._cycle_hits
-        result = self._binding_value(b)
+        try:
+            result = self._binding_value(b)
+        except _TooDeep:
+            del self._binding_values[key]
+            raise
         if result is None and self._cycle_hits != hits:
             result = _IN_PROGRESS  # unknown only through a cycle: skipped, like one
         if result is _IN_PROGRESS:
@@ -588,22 +699,24 @@ class SemanticModel:
         return None
 
     def _annotation_value(self, ann: ast.AST | None, node: ast.AST) -> Value | None:
+        # ``X | None``, ``Optional[X]``, ``Union[X, None]``: the first member that is not
+        # None. A loop, not recursion: a union can be thousands of members deep.
+        while ann is not None:
+            if type(ann) is ast.Constant and isinstance(ann.value, str):
+                return None  # string annotations are not parsed (rare in Dask code)
+            if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
+                ann = next((side for side in (ann.left, ann.right)
+                            if not (type(side) is ast.Constant and side.value is None)), None)
+            elif type(ann) is ast.Subscript and self.qualname(ann.value) in (
+                    "typing.Optional", "typing.Union"):
+                ann = ann.slice
+                if type(ann) is ast.Tuple:
+                    ann = next((e for e in ann.elts
+                                if not (type(e) is ast.Constant and e.value is None)), None)
+            else:
+                break
         if ann is None:
             return None
-        if type(ann) is ast.Constant and isinstance(ann.value, str):
-            return None  # string annotations are not parsed (rare in Dask code)
-        if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
-            for side in (ann.left, ann.right):
-                if not (type(side) is ast.Constant and side.value is None):
-                    return self._annotation_value(side, node)
-            return None
-        if type(ann) is ast.Subscript and self.qualname(ann.value) in (
-                "typing.Optional", "typing.Union"):
-            inner = ann.slice
-            if type(inner) is ast.Tuple:
-                inner = next((e for e in inner.elts
-                              if not (type(e) is ast.Constant and e.value is None)), None)
-            return self._annotation_value(inner, node) if inner is not None else None
         q = self.qualname(ann)
         kind = _ANNOTATION_KINDS.get(q) if q else None
         if kind is None:
@@ -639,12 +752,11 @@ class SemanticModel:
         """The configurable fallback: a receiver named like a client, in a distributed file."""
         if not self.imports_distributed or not self.options.client_names:
             return None
+        if not any(fnmatch.fnmatchcase(name, p) for p in self.options.client_names):
+            return None  # first: the bindings of a name rebound thousands of times are many
         if any(b.kind in ("import", "def", "class") for b in bindings):
             return None
-        for pattern in self.options.client_names:
-            if fnmatch.fnmatchcase(name, pattern):
-                return Value(K.CLIENT, "a distributed Client", origin="name")
-        return None
+        return Value(K.CLIENT, "a distributed Client", origin="name")
 
     def self_attribute_value(self, cls: Scope, attr: str) -> Value | None:
         bindings = cls.attributes.get(attr)
@@ -1028,7 +1140,7 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
     if kind == K.SCALAR:
         return _v(K.SCALAR, node) if meth == "persist" else None
     if kind == K.DELAYED:
-        if meth == "compute":
+        if meth in V.DELAYED_PLAIN_METHODS or meth.startswith("_"):
             return None
         return _v(K.DELAYED, node)
     if kind == K.GROUPBY:
@@ -1084,10 +1196,15 @@ def _value_attribute(m: SemanticModel, node: ast.Attribute) -> Value | None:
             return None
         return _v(K.SERIES, node)  # a column
     if kind == K.ARRAY:
-        if attr in ("T", "real", "imag", "blocks", "vindex", "partitions"):
+        if attr in ("T", "real", "imag"):
             return _v(K.ARRAY, node)
+        if attr in ("blocks", "vindex", "partitions"):
+            return _v(K.ARRAY, node, origin=attr)  # an indexer: its items are arrays
         return None
     if kind == K.DELAYED:
+        # Delayed.__getattr__ makes other attributes lazy; these are real ones.
+        if attr in V.DELAYED_PLAIN_ATTRIBUTES or attr.startswith("_"):
+            return None
         return _v(K.DELAYED, node)
     if kind == K.LARGE:
         if attr in ("values", "T", "loc", "iloc"):
@@ -1156,7 +1273,13 @@ def _value_unaryop(m: SemanticModel, node: ast.UnaryOp) -> Value | None:
 def _value_compare(m: SemanticModel, node: ast.Compare) -> Value | None:
     if len(node.ops) != 1 or type(node.ops[0]) in (ast.Is, ast.IsNot, ast.In, ast.NotIn):
         return None
-    return _combine((m.value(node.left), m.value(node.comparators[0])), node)
+    sides = (m.value(node.left), m.value(node.comparators[0]))
+    if any(v is not None and v.origin in _INDEXERS for v in sides):
+        return None  # ``x.blocks == view`` compares indexer objects, not data
+    return _combine(sides, node)
+
+
+_INDEXERS = frozenset({"blocks", "vindex", "partitions", "loc", "iloc"})
 
 
 def _value_ifexp(m: SemanticModel, node: ast.IfExp) -> Value | None:

@@ -166,6 +166,14 @@ ARRAY_REDUCTIONS = frozenset({
     "nansum", "nanmean", "nanmax", "nanmin", "cumsum", "cumprod", "dot", "trace",
 })
 
+#: Array reductions that give a 0-d array when called without an axis (``x.sum()``,
+#: ``np.max(x)``), and the keywords that keep them 0-d (DSK504's safe fix).
+ARRAY_SCALAR_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "any", "all", "std", "var", "prod", "argmax", "argmin",
+    "nansum", "nanmean", "nanmax", "nanmin", "nanstd", "nanvar", "nanprod",
+})
+ARRAY_SCALAR_REDUCTION_KEYWORDS = frozenset({"dtype", "split_every", "ddof"})
+
 #: Methods of a dask DataFrame or Series that return a new lazy frame.
 FRAME_METHODS_RETURNING_FRAME = frozenset({
     "fillna", "dropna", "drop", "rename", "assign", "astype", "set_index", "reset_index",
@@ -383,6 +391,90 @@ KIND_NAMES = {
 }
 
 # --------------------------------------------------------------------------------------------
+# Discarded and eager results, API misuse (DSK301, DSK304-DSK306, DSK408, DSK701-DSK705)
+# --------------------------------------------------------------------------------------------
+
+#: Module-level lazy writers: with ``compute=False`` they return a lazy object.
+LAZY_WRITER_FUNCTIONS = frozenset({
+    "dask.array.store", "dask.array.to_zarr", "dask.array.to_hdf5", "dask.array.to_npy_stack",
+    "dask.array.to_tiledb", "dask.dataframe.to_parquet", "dask.dataframe.to_csv",
+    "dask.dataframe.to_hdf", "dask.dataframe.to_sql", "dask.dataframe.to_json",
+    "dask.dataframe.to_orc", "dask.bag.to_textfiles",
+})
+#: Collection methods whose result is a modified copy of the receiver: a discarded call
+#: meant ``x = x.<method>(...)`` (the pandas methods that have ``inplace=``, and rechunking).
+REBINDING_METHODS = frozenset({
+    "fillna", "dropna", "drop", "rename", "assign", "astype", "set_index", "reset_index",
+    "sort_values", "sort_index", "rechunk", "repartition", "replace", "drop_duplicates",
+    "clip", "where", "mask", "rename_axis", "ffill", "bfill", "query", "eval", "categorize",
+    "clear_divisions", "optimize",
+})
+#: Methods of a dask DataFrame/Series that reject ``inplace=`` (TypeError, or
+#: NotImplementedError for ``eval``), verified with dask 2026.8.
+INPLACE_REJECTING_METHODS = frozenset({
+    "fillna", "dropna", "drop", "rename", "reset_index", "replace", "drop_duplicates",
+    "where", "mask", "rename_axis", "ffill", "bfill", "astype", "round", "abs", "pop", "eval",
+})
+#: Methods that accept ``inplace=True`` through ``**kwargs`` and ignore it: the statement
+#: silently does nothing (verified with dask 2026.8).
+INPLACE_IGNORING_METHODS = frozenset({"set_index", "sort_values", "clip", "query"})
+
+#: Calls that make an iterator (``client.map`` refuses iterators).
+ITERATOR_FUNCTIONS = frozenset({
+    "builtins.zip", "builtins.map", "builtins.filter", "builtins.iter", "builtins.enumerate",
+    "builtins.reversed",
+})
+ITERATOR_MODULES = ("itertools.",)
+
+#: Callables whose result differs on every call (DSK705). Prefixes end with a dot.
+NONDETERMINISTIC_FUNCTIONS = frozenset({
+    "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns",
+    "time.monotonic", "time.monotonic_ns", "datetime.datetime.now", "datetime.datetime.utcnow",
+    "datetime.datetime.today", "datetime.date.today", "uuid.uuid1", "uuid.uuid4",
+    "os.urandom", "os.getrandom", "pandas.Timestamp.now", "numpy.random.default_rng",
+    "numpy.random.RandomState", "random.Random",
+})
+NONDETERMINISTIC_MODULES = ("random.", "numpy.random.", "secrets.")
+#: Names in those modules that are not random draws. The seeders (``seed`` and the
+#: generator constructors) are deterministic when given a seed (see RNG_SEEDERS).
+DETERMINISTIC_RANDOM_NAMES = frozenset({
+    "getstate", "setstate", "get_state", "set_state", "SeedSequence", "PCG64", "PCG64DXSM",
+    "MT19937", "Philox", "SFC64", "BitGenerator", "Generator", "SystemRandom",
+})
+#: Seeders and generator constructors: random without an argument, deterministic with one.
+RNG_SEEDERS = frozenset({
+    "random.seed", "random.Random", "numpy.random.seed", "numpy.random.default_rng",
+    "numpy.random.RandomState",
+})
+#: Functions that compute a result: ``delayed(<call of one>)`` runs it in the driver (DSK301).
+EAGER_COMPUTING_FUNCTIONS = frozenset({
+    *(f"numpy.{n}" for n in (
+        "sum", "mean", "std", "var", "min", "max", "median", "average", "percentile",
+        "quantile", "nansum", "nanmean", "nanmedian", "nanstd", "nanvar", "nanmin", "nanmax",
+        "dot", "matmul", "einsum", "tensordot", "inner", "outer", "convolve", "correlate",
+        "cumsum", "cumprod", "sort", "argsort", "unique", "histogram", "histogram2d",
+        "histogramdd", "polyfit", "interp", "gradient", "diff", "corrcoef", "cov", "trapz",
+        "trapezoid", "searchsorted", "bincount", "digitize")),
+    *LARGE_OBJECT_LOADERS,
+})
+EAGER_COMPUTING_MODULES = ("numpy.linalg.", "numpy.fft.", "scipy.linalg.", "scipy.fft.",
+                           "scipy.signal.", "scipy.ndimage.", "scipy.optimize.")
+
+#: Real attributes and methods of a Delayed object (others become lazy DelayedAttr values).
+DELAYED_PLAIN_ATTRIBUTES = frozenset({"key", "dask", "compute", "persist", "visualize"})
+DELAYED_PLAIN_METHODS = frozenset({"compute", "visualize"})
+
+#: Context managers (and ``pytest.raises(E, fn)``) under which code runs to see it fail or
+#: warn: a statement there exists for its exception, not its value.
+EXPECTED_FAILURE_CONTEXTS = frozenset({
+    "pytest.raises", "pytest.warns", "pytest.deprecated_call", "numpy.testing.assert_raises",
+    "numpy.testing.assert_warns", "contextlib.suppress", "warnings.catch_warnings",
+})
+#: ``unittest.TestCase`` methods used the same way (``with self.assertRaises(E):``).
+EXPECTED_FAILURE_METHODS = frozenset({"assertRaises", "assertRaisesRegex", "assertWarns",
+                                      "assertWarnsRegex"})
+
+# --------------------------------------------------------------------------------------------
 # Mutation (DSK206, DSK207)
 # --------------------------------------------------------------------------------------------
 
@@ -456,6 +548,30 @@ DASK_READER_FOR = {
     "geopandas.read_parquet": "dask_geopandas.read_parquet",
     "geopandas.read_feather": "dask_geopandas.read_feather",
 }
+#: pandas readers whose ``dask.dataframe`` namesake reads the same path with the same
+#: keywords (DSK401's fix), and those keywords. Left out: ``read_json`` (Dask's default
+#: ``orient`` differs), ``read_hdf`` (Dask requires ``key``), ``read_sql*`` (Dask requires
+#: ``index_col``), and keywords Dask rejects or applies per block (``index_col``,
+#: ``skiprows``, ``skipfooter``, ``nrows``, ...).
+_CSV_KEYWORDS = frozenset({
+    "sep", "delimiter", "header", "names", "usecols", "dtype", "parse_dates", "na_values",
+    "keep_default_na", "na_filter", "encoding", "compression", "comment", "quotechar",
+    "quoting", "escapechar", "doublequote", "decimal", "thousands", "true_values",
+    "false_values", "skipinitialspace", "skip_blank_lines", "dtype_backend", "date_format",
+    "low_memory", "storage_options", "engine", "converters", "on_bad_lines",
+})
+DASK_READER_SAME_ARGUMENTS = {
+    "pandas.read_csv": ("read_csv", _CSV_KEYWORDS),
+    "pandas.read_table": ("read_table", _CSV_KEYWORDS),
+    "pandas.read_fwf": ("read_fwf", _CSV_KEYWORDS | {"colspecs", "widths"}),
+    "pandas.read_parquet": ("read_parquet", frozenset({
+        "columns", "filters", "storage_options", "dtype_backend", "filesystem"})),
+    "pandas.read_orc": ("read_orc", frozenset({"columns"})),
+}
+#: ``from_pandas`` arguments that only choose the partitioning (dropped by DSK401's fix).
+FROM_PANDAS_PARTITIONING = frozenset({"npartitions", "chunksize", "sort"})
+#: Functions that build a file path (``os.path.join(root, "x.csv")``).
+PATH_BUILDERS = frozenset({"os.path.join", "pathlib.Path", "posixpath.join"})
 #: Driver-side readers of tabular data (their result is a pandas or GeoPandas frame).
 TABLE_READERS = frozenset(q for q in LARGE_OBJECT_LOADERS
                           if q.startswith(("pandas.read_", "geopandas.read_")))
@@ -494,6 +610,16 @@ GROUPBY_TREE_REDUCTIONS = frozenset({
     "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median", "size",
     "first", "last", "idxmax", "idxmin",
 })
+
+#: The reductions for which ``groupby(k).apply(lambda g: g.col.<r>())`` and
+#: ``groupby(k).col.<r>()`` give the same values (DSK404's fix; verified with dask 2026.8).
+#: Not ``idxmax``/``idxmin`` (they differ on all-NaN groups), ``first``/``last`` (not Series
+#: methods) or ``size`` (a Series attribute).
+GROUPBY_APPLY_FIXABLE_REDUCTIONS = frozenset({
+    "sum", "mean", "max", "min", "count", "nunique", "std", "var", "prod", "median",
+})
+#: ``groupby`` keywords that a groupby reduction honours like ``apply`` does.
+GROUPBY_PLAIN_KEYWORDS = frozenset({"by", "sort", "dropna", "observed"})
 
 #: Frame methods that always move every row to a new partition (an all-to-all shuffle).
 SHUFFLE_METHODS = frozenset({"set_index", "sort_values", "shuffle"})

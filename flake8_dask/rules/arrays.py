@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import FRAMES, K, dotted
 from ..model import vocabulary as V
 from ..model.arrays import OWN_LAYOUT_CALL_NAMES, align
+from . import _edits as E
 from .base import Rule
 
 _ELEMENTWISE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
@@ -82,9 +83,14 @@ class TinyChunks(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`chunks="auto"`) will be unsafe: it changes the memory
-    each task needs and can change the order of floating-point reductions, hence the last
-    bits of results.
+    Unsafe: the chunks written in the call become `"auto"` (`chunks=(10, 10)` ->
+    `chunks="auto"`, also when passed by position); a per-axis dict keeps its axes
+    (`x.rechunk({0: 1})` -> `x.rechunk({0: "auto"})`), so the other axes stay as they were.
+    The values are the same, but the blocks are now sized by Dask's `array.chunk-size`
+    setting (128 MiB by default): that changes the memory each task needs, the number of
+    output blocks (and files, for `to_zarr`), and the order of floating-point reductions,
+    hence the last bits of results. No fix when the chunks come from a variable
+    (`chunks=CHUNKS`): the variable may be used elsewhere.
 
     ## Options
     - `dask-tiny-chunk-elements`: blocks with fewer elements than this are tiny (10000).
@@ -106,6 +112,8 @@ class TinyChunks(Rule):
     name = "tiny-chunks"
     node_types = (ast.Call,)
     call_names = OWN_LAYOUT_CALL_NAMES  # reports only a call whose layout is its own
+    fix_safety = Safety.UNSAFE
+    fix_title = 'Let Dask choose the chunks: chunks="auto"'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         if not (any(kw.arg == "chunks" for kw in node.keywords) or (
@@ -127,7 +135,42 @@ class TinyChunks(Rule):
             "block is a task, "
             "so scheduling overhead swamps the work (`chunks` is the size of one block, not "
             'the number of blocks); use chunks="auto" or blocks of about 100 MB',
-            fix_data={"chunks": layout.spec})
+            **self._fix_facts(node, layout.spec))
+
+    @staticmethod
+    def _fix_facts(call: ast.Call, spec) -> dict:
+        """Where the literal chunks are in ``call``: ``keyword`` or positional ``index``, and
+        whether they are a per-axis dict."""
+        t = type(spec)
+        literal = (t is ast.Constant and type(spec.value) is int) or t in (ast.Tuple, ast.List) \
+            or (t is ast.Dict and None not in spec.keys)
+        data = {"dict": t is ast.Dict}
+        if any(kw.value is spec for kw in call.keywords):
+            data["keyword"] = True
+        elif any(a is spec for a in call.args):
+            data["index"] = call.args.index(spec)
+        else:
+            literal = False
+        return {"fix_data": data, "fixable": literal}
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        auto = cst.SimpleString('"auto"')
+        if data.get("keyword"):
+            old = next(a.value for a in node.args
+                       if a.keyword is not None and a.keyword.value == "chunks")
+        else:
+            old = node.args[data["index"]].value
+        new = auto
+        if data["dict"]:
+            new = old.with_changes(elements=[e.with_changes(value=auto) for e in old.elements])
+        if data.get("keyword"):
+            return E.with_keyword(node, "chunks", new)
+        args = list(node.args)
+        args[data["index"]] = args[data["index"]].with_changes(value=new)
+        return node.with_changes(args=args)
 
 
 class MisalignedChunks(Rule):
@@ -302,9 +345,12 @@ class UnknownChunks(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`ddf.to_dask_array(lengths=True)`) will be unsafe: it
-    computes every partition's length eagerly, an extra pass over the data when the graph is
-    built.
+    Unsafe: `ddf.values` and `ddf.to_dask_array()` (or `lengths=None`) become
+    `ddf.to_dask_array(lengths=True)`, keeping any other argument. The array is the same
+    (Dask's `to_dask_array` builds it from `.values`) with known row chunks, but
+    `lengths=True` computes every partition's length eagerly, where the line runs: an extra
+    pass over the data when the graph is built, and the exceptions of loading it surface
+    there.
 
     ## Options
     None.
@@ -322,6 +368,8 @@ class UnknownChunks(Rule):
     name = "unknown-chunks"
     node_types = (ast.Attribute, ast.Call)
     call_names = frozenset({"to_dask_array"})  # calls only
+    fix_safety = Safety.UNSAFE
+    fix_title = "Compute the row chunks: to_dask_array(lengths=True)"
 
     def check(self, node) -> Iterator[Finding]:
         m = self.model
@@ -351,7 +399,18 @@ class UnknownChunks(Rule):
             f"{text(frame, 30)}{label} has unknown chunk sizes (nan rows per partition), and "
             f"{what} at line {line} fails on it ('Arrays chunk sizes are unknown'); use "
             f"{text(frame, 30)}.to_dask_array(lengths=True), or call compute_chunk_sizes() "
-            "first", fix_data={"frame": frame})
+            "first")
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        lengths = cst.Name("True")
+        if isinstance(node, cst.Call):
+            return E.with_keyword(node, "lengths", lengths)
+        call = cst.Call(func=node.with_changes(attr=cst.Name("to_dask_array"), lpar=[],
+                                               rpar=[]))
+        return E.with_keyword(call, "lengths", lengths).with_changes(lpar=node.lpar,
+                                                                     rpar=node.rpar)
 
     def _failing_use(self, expr) -> tuple[str, int] | None:
         direct = self._use(expr)
@@ -463,10 +522,20 @@ class ImplicitCompute(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Two rewrites are planned: wrapping `float(x)`/`int(x)` as
-    `float(x.compute())` will be safe (the same value, computed explicitly); replacing
-    `np.asarray(x)` with `x.compute()` will be unsafe (they differ when the blocks are not
-    NumPy arrays, e.g. CuPy or sparse). Hoisting `len(ddf)` out of a loop needs a human.
+    `float(x)`/`int(x)` becomes `float(x.compute())`. Safe when `x` is certainly 0-d (a
+    reduction without an axis, `x.sum()` or `np.max(x)`, or arithmetic on such reductions
+    and numbers): Dask's `Array.__float__` is `float(x.compute().item())`, the same value.
+    Unsafe otherwise: for an array of one element but one or more dimensions, `float(x)`
+    works while `float(x.compute())` raises `TypeError` with NumPy 2.4 ("only 0-dimensional
+    arrays can be converted to Python scalars").
+
+    `np.asarray(x)`/`np.array(x)` of a Dask Array (one argument, no `dtype=` or `copy=`)
+    becomes `x.compute()`: unsafe, since they differ when the blocks are not NumPy arrays
+    (CuPy, sparse, masked), a 0-d array computes to a NumPy scalar rather than a 0-d
+    ndarray, and `np.array` always copied while `compute()` may return an array that shares
+    memory with the graph's data. No fix for DataFrames and Series (`compute()` gives a
+    pandas object), for `list(series)`, or for `len(ddf)`: hoisting it out of a loop needs
+    a human.
 
     ## Options
     None.
@@ -486,6 +555,8 @@ class ImplicitCompute(Rule):
     name = "implicit-compute"
     node_types = (ast.Call,)
     call_names = _CONVERSION_NAMES
+    fix_safety = Safety.SAFE
+    fix_title = "Compute explicitly: .compute()"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -534,13 +605,56 @@ class ImplicitCompute(Rule):
         what = V.KIND_NAMES.get(v.kind, "a Dask collection")
         if short in ("float", "int"):
             advice = f"write {short}({receiver(arg)}.compute())"
+            safety = Safety.SAFE if self._zero_dimensional(arg) else Safety.UNSAFE
         else:
             advice = f"call {receiver(arg)}.compute() explicitly, once, and keep the result"
-        return self.report(
+            # ``np.asarray(x)`` -> ``x.compute()``: an Array only (a frame computes to a
+            # pandas object), and no dtype/copy/order arguments to keep.
+            safety = Safety.UNSAFE if (short in ("np.asarray", "np.array") and
+                                       v.kind == K.ARRAY and len(node.args) == 1 and
+                                       not node.keywords) else None
+        finding = self.report(
             node,
             f"{short}({shown}) silently computes {what} (an implicit compute that is "
             f"easy to repeat by accident); {advice}",
-            fix_data={"function": short}, fixable=short in ("float", "int"))
+            fix_data={"function": short}, fixable=safety is not None)
+        if finding.fix is not None:
+            finding.fix.safety = safety
+        return finding
+
+    def _zero_dimensional(self, expr) -> bool:
+        """``expr`` is certainly a 0-d Dask Array: a reduction without an axis
+        (``x.sum()``, ``np.max(x)``), or arithmetic on such reductions and numbers."""
+        m = self.model
+        t = type(expr)
+        if t is ast.BinOp:
+            if type(expr.op) not in _ELEMENTWISE_OPS:
+                return False
+            sides = (expr.left, expr.right)
+            return any(self._zero_dimensional(s) for s in sides) and all(
+                self._zero_dimensional(s) or _number(s) for s in sides)
+        if t is ast.UnaryOp:
+            return type(expr.op) in (ast.USub, ast.UAdd) and self._zero_dimensional(expr.operand)
+        if t is not ast.Call or any(type(a) is ast.Starred for a in expr.args):
+            return False
+        for kw in expr.keywords:
+            if kw.arg not in V.ARRAY_SCALAR_REDUCTION_KEYWORDS and not (
+                    kw.arg == "axis" and E.is_constant(kw.value, None)):
+                return False
+        func = expr.func
+        if type(func) is ast.Attribute and func.attr in V.ARRAY_SCALAR_REDUCTIONS and \
+                not expr.args and m.kind(func.value) == K.ARRAY:
+            return True
+        module, _, short = (m.qualname(func) or "").rpartition(".")
+        return module in ("numpy", "dask.array") and short in V.ARRAY_SCALAR_REDUCTIONS and \
+            len(expr.args) == 1 and m.kind(expr.args[0]) == K.ARRAY
+
+    def fix(self, node, finding):
+        if finding.fix.data["function"] in ("float", "int"):
+            arg = node.args[0]
+            return node.with_changes(
+                args=[arg.with_changes(value=E.method_call(arg.value, "compute"))])
+        return E.method_call(node.args[0].value, "compute")
 
     def _loop_over_same_collection(self, node, arg):
         """The innermost loop around ``node`` when ``arg`` is the same in every iteration."""
@@ -590,6 +704,13 @@ class ImplicitCompute(Rule):
                     f"len({arg}) computes every partition of {arg} again (len() already "
                     f"computed it at line {first.lineno}); compute the length once and keep "
                     "it, or persist the collection", fixable=False)
+
+
+def _number(expr) -> bool:
+    """A literal int or float (``2``, ``-1.5``)."""
+    if type(expr) is ast.UnaryOp and type(expr.op) in (ast.USub, ast.UAdd):
+        expr = expr.operand
+    return type(expr) is ast.Constant and type(expr.value) in (int, float)
 
 
 def _exclusive(a: ast.AST, b: ast.AST) -> bool:

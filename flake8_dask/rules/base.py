@@ -147,9 +147,11 @@ class Rule:
           be small statements (``cst.Assign``) or whole statements (``parse_statement``).
           For a small statement alone on its line, every item gets its own line, at the
           same indentation; the comment lines above stay above the first item, and the
-          end-of-line comment stays with the item equal to the original statement (else
-          the first). When the line holds several statements (``a; b``), small items are
-          joined with ``;`` and whole statements cannot be inserted (the fix is skipped);
+          end-of-line comment stays with the item equal to the original statement, else
+          with the last item of its type (the rewritten statement after inserted ones),
+          else with the first. When the line holds several statements (``a; b``), small
+          items are joined with ``;`` and whole statements cannot be inserted (the fix is
+          skipped);
         - ``cst.RemovalSentinel.REMOVE`` to delete it.
 
         **Facts and imports.** ``finding.fix.data`` carries facts computed at detection time

@@ -10,10 +10,11 @@ import ast
 import re
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import FRAMES, K
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
+from . import _edits as E
 from .base import Rule, last_names
 
 _MAX_FOLLOW = 4  # how many simple assignments a helper follows back from a name
@@ -88,6 +89,26 @@ def _small_read(model, read: ast.Call) -> bool:
     if type(source) is ast.Constant and isinstance(source.value, str):
         return "\n" in source.value or (
             model.qualname(read.func) in V.SQL_READERS and bool(_LIMIT.search(source.value)))
+    return False
+
+
+def _spelled_path(model, expr: ast.AST, depth: int = 0) -> bool:
+    """A file path written in the code: a string, an f-string, a concatenation with one,
+    ``os.path.join(...)`` or ``Path(...)``, or a name bound once to one of these."""
+    t = type(expr)
+    if t is ast.Constant:
+        return type(expr.value) is str and "\n" not in expr.value
+    if t is ast.JoinedStr:
+        return True
+    if t is ast.BinOp:
+        return type(expr.op) is ast.Add and any(
+            type(side) in (ast.Constant, ast.JoinedStr) and _spelled_path(model, side, depth)
+            for side in (expr.left, expr.right))
+    if t is ast.Call:
+        return model.qualname(expr.func) in V.PATH_BUILDERS
+    if t is ast.Name and depth < 2:
+        value = _single_assignment(model, expr)
+        return value is not None and _spelled_path(model, value, depth + 1)
     return False
 
 
@@ -178,9 +199,15 @@ class LoadWithPandasThenDask(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `dd.from_pandas(pd.read_csv(a), npartitions=n)` →
-    `dd.read_csv(a)` is unsafe: it changes the partitioning, and Dask infers dtypes from a
-    sample of the file, which can fail on columns of mixed types that pandas read whole.
+    Unsafe: `dd.from_pandas(pd.read_csv(path, ...), npartitions=n)` becomes
+    `dd.read_csv(path, ...)` (also `read_table`, `read_fwf`, `read_parquet`, `read_orc`),
+    keeping the reader's arguments. The partitioning changes (by file blocks instead of
+    `npartitions`), the index is no longer sorted with known divisions, and Dask infers
+    dtypes from a sample of the file, which can fail on columns of mixed types that pandas
+    read whole. Only for that exact inline shape, with `from_pandas` spelled through the
+    module alias of `dask.dataframe` (`dd.`), a path spelled in the code (a string, an
+    f-string, `os.path.join(...)`, or a name bound once to one of these), and keywords that
+    Dask's reader accepts and applies the same way (not `index_col`, `skiprows`, ...).
 
     ## Options
     None.
@@ -200,7 +227,8 @@ class LoadWithPandasThenDask(Rule):
     node_types = (ast.Call,)
     call_names = last_names(V.FROM_PANDAS_FUNCTIONS, V.DATAFRAME_CONCAT_FUNCTIONS,
                             V.ARRAY_FROM_MEMORY_FUNCTIONS)
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Read it with Dask: dd.read_*(...)"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -230,7 +258,7 @@ class LoadWithPandasThenDask(Rule):
                     node,
                     f"{_short(node.func, 40)}() of {what} loads the whole array into the "
                     f"driver and ships it inside the task graph; let Dask read it chunk by "
-                    f"chunk: {advice}")
+                    f"chunk: {advice}", fixable=False)
 
     def _report_read(self, node: ast.Call, read: ast.Call) -> Finding:
         m = self.model
@@ -245,7 +273,34 @@ class LoadWithPandasThenDask(Rule):
             f"{_short(node.func, 40)}() of a frame read in the driver by {reader}() (line "
             f"{read.lineno}) loads all the data in one process and ships it inside the task "
             f"graph; {advice}",
-            fix_data={"reader": reader_q, "dask_reader": dask_reader})
+            **self._fix_facts(node, read))
+
+    def _fix_facts(self, node: ast.Call, read: ast.Call) -> dict:
+        """``dd.from_pandas(pd.read_csv(<path>, ...), npartitions=n)``, exactly: the Dask
+        reader that replaces it, through the module alias of ``dd.from_pandas``."""
+        m = self.model
+        same = V.DASK_READER_SAME_ARGUMENTS.get(m.qualname(read.func))
+        func = node.func
+        if same is None or m.qualname(func) not in V.FROM_PANDAS_FUNCTIONS or \
+                type(func) is not ast.Attribute or type(func.value) is not ast.Name or \
+                m.qualname(func.value) != "dask.dataframe":
+            return {"fixable": False}
+        reader, keywords = same
+        if node.args[:1] != [read] or len(node.args) > 1 or any(
+                kw.arg not in V.FROM_PANDAS_PARTITIONING for kw in node.keywords):
+            return {"fixable": False}
+        if len(read.args) != 1 or not _spelled_path(m, read.args[0]) or any(
+                kw.arg not in keywords for kw in read.keywords):
+            return {"fixable": False}
+        return {"fix_data": {"reader": reader}}
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        read = node.args[0].value
+        return read.with_changes(func=cst.Attribute(value=node.func.value,
+                                                    attr=cst.Name(finding.fix.data["reader"])),
+                                 lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _elements(expr: ast.AST | None) -> list[ast.AST]:
@@ -581,10 +636,14 @@ class GroupbyApplyForReduction(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite `groupby(k).apply(lambda g: g.col.sum())` →
-    `groupby(k).col.sum()` is unsafe: the result's name and index can differ subtly (apply
-    returns an unnamed Series, the reduction one named after the column), and `transform`
-    must be rewritten as a reduction merged back onto the rows.
+    Unsafe: `ddf.groupby(k).apply(lambda g: g.col.sum())` becomes `ddf.groupby(k).col.sum()`
+    (also `g["col"]`, and `sum`, `mean`, `max`, `min`, `count`, `nunique`, `std`, `var`,
+    `prod`, `median`), dropping `meta=`. The values are the same (verified with dask
+    2026.8), but the result is named after the column where `apply` returned an unnamed
+    Series, which changes column names after a `to_frame()` or a merge. Only for that exact
+    lambda shape, on a groupby of columns written inline or bound to a name once; no fix for
+    `def` functions, arithmetic on reductions, `len(g)`, or `transform` (which must become
+    a reduction merged back onto the rows).
 
     ## Options
     None.
@@ -604,7 +663,8 @@ class GroupbyApplyForReduction(Rule):
     name = "groupby-apply-for-reduction"
     node_types = (ast.Call,)
     call_names = frozenset({"apply", "transform"})
-    fix_safety = None
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the groupby reduction: groupby(k).col.sum()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -641,7 +701,54 @@ class GroupbyApplyForReduction(Rule):
             f"({_short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
             f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
             f"{advice}",
-            fix_data={"suggestion": suggestion})
+            fixable=self._fixable(node, fn_expr, recv.origin))
+
+    def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:
+        """``<groupby>.apply(lambda g: g.col.<reduction>())`` exactly, on a groupby of
+        columns written inline or bound once to a name."""
+        if node.func.attr != "apply" or node.args != [fn_expr] or any(
+                kw.arg != "meta" for kw in node.keywords):
+            return False
+        receiver = node.func.value
+        if receiver is not groupby and not (
+                type(receiver) is ast.Name and
+                _single_assignment(self.model, receiver) is groupby):
+            return False
+        if any(kw.arg not in V.GROUPBY_PLAIN_KEYWORDS for kw in groupby.keywords):
+            return False
+        if type(fn_expr) is not ast.Lambda:
+            return False
+        args = fn_expr.args
+        if args.posonlyargs or len(args.args) != 1 or args.vararg or args.kwonlyargs or \
+                args.kwarg or args.defaults:
+            return False
+        group = args.args[0].arg
+        body = fn_expr.body
+        if type(body) is not ast.Call or body.args or body.keywords or \
+                type(body.func) is not ast.Attribute or \
+                body.func.attr not in V.GROUPBY_APPLY_FIXABLE_REDUCTIONS:
+            return False
+        column = body.func.value
+        if type(column) is ast.Attribute:
+            root = column.value
+        elif type(column) is ast.Subscript and type(column.slice) is ast.Constant and \
+                type(column.slice.value) is str:
+            root = column.value
+        else:
+            return False
+        return type(root) is ast.Name and root.id == group
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        receiver = node.func.value
+        if E.needs_parentheses(receiver):
+            receiver = receiver.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        reduction = node.args[0].value.body  # g.col.sum()
+        column = reduction.func.value
+        return reduction.with_changes(
+            func=reduction.func.with_changes(value=column.with_changes(value=receiver)),
+            lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod
     def _receiver_text(receiver: ast.AST, groupby: ast.Call) -> str:
@@ -1187,6 +1294,103 @@ class SinglePartition(Rule):
 # =============================================================================================
 # DSK409
 # =============================================================================================
+
+class UnsupportedInplace(Rule):
+    """`inplace=True` on a Dask DataFrame or Series method.
+
+    ## What it does
+    Finds `inplace=True` passed to a method of a Dask DataFrame or Series
+    (`ddf.fillna(0, inplace=True)`, `ddf.drop(columns=["b"], inplace=True)`, ...).
+
+    ## Why is this bad?
+    Dask collections are immutable, and their methods do not take `inplace`. Verified with
+    dask 2026.8: `fillna`, `dropna`, `drop`, `rename`, `reset_index`, `replace`,
+    `drop_duplicates`, `where`, `mask`, `astype` and others raise `TypeError: ... got an
+    unexpected keyword argument 'inplace'` (`eval` raises `NotImplementedError`), so code
+    ported from pandas breaks. `set_index`, `sort_values`, `clip` and `query` accept the
+    keyword through `**kwargs` and ignore it: the statement silently does nothing.
+
+    ## Example
+    ```python
+    ddf.fillna(0, inplace=True)
+    ```
+
+    ## Use instead
+    ```python
+    ddf = ddf.fillna(0)
+    ```
+
+    ## Fix safety
+    When the call is a statement on a name, an attribute (`self.frame`) or a column
+    (`ddf["a"]`), the fix removes `inplace=True` and assigns the result back
+    (`ddf = ddf.fillna(0)`). Safe for the methods that raise: the original always failed,
+    so no working behaviour changes. Unsafe for `set_index`, `sort_values`, `clip` and
+    `query`, which ignored the keyword: the statement now takes effect, which is what was
+    meant but changes what later code sees. No fix for other shapes (`x = ddf.fillna(0,
+    inplace=True)`) or for methods not verified either way.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/dataframe-api.html
+    - Not flagged: pandas objects (`ddf.compute().fillna(0, inplace=True)`), `inplace=False`,
+      and frames the model cannot identify as Dask (a known limitation).
+    """
+
+    code = "DSK408"
+    name = "unsupported-inplace"
+    node_types = (ast.Call,)
+    fix_safety = Safety.SAFE
+    fix_title = "Assign the result instead of inplace=True"
+
+    def check(self, call: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        func = call.func
+        if type(func) is not ast.Attribute:
+            return
+        flag = E.keyword(call, "inplace")
+        if flag is None or not E.is_constant(flag.value, True):
+            return
+        if m.kind(func.value) not in FRAMES or m.expects_failure(call):
+            return
+        meth = func.attr
+        receiver = ast.unparse(func.value)
+        if len(receiver) > 30:
+            receiver = receiver[:27] + "..."
+        if meth in V.INPLACE_IGNORING_METHODS:
+            effect = ("accepts inplace=True and ignores it: Dask collections are immutable, "
+                      "so this does nothing")
+            safety = Safety.UNSAFE
+        elif meth in V.INPLACE_REJECTING_METHODS:
+            error = "NotImplementedError" if meth == "eval" else "TypeError"
+            effect = f"raises {error}: Dask collections are immutable and take no inplace="
+            safety = Safety.SAFE
+        else:
+            effect = "has no inplace= in Dask: Dask collections are immutable"
+            safety = None
+        stmt = E.bare_statement(call)
+        fixable = safety is not None and stmt is not None and E.assignable(m, func.value, stmt)
+        finding = self.report(
+            call,
+            f"{receiver}.{meth}(..., inplace=True) on {V.KIND_NAMES[m.kind(func.value)]} "
+            f"{effect}; assign the result instead: {receiver} = {receiver}.{meth}(...)",
+            fixable=fixable, fix_target=stmt)
+        if finding.fix is not None:
+            finding.fix.safety = safety
+        yield finding
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        if not isinstance(node, cst.Expr) or not isinstance(node.value, cst.Call) or \
+                not isinstance(node.value.func, cst.Attribute):
+            return node
+        call = E.without_keyword(node.value, "inplace")
+        receiver = E.strip_parentheses(call.func.value)
+        return cst.Assign(targets=[cst.AssignTarget(target=receiver)], value=call,
+                          semicolon=node.semicolon)
+
 
 class LocSetitem(Rule):
     """Assignment through `.loc`/`.iloc`, or row selection by `.iloc`, on a Dask DataFrame.

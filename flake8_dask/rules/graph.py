@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import COLLECTIONS, PARTITIONED, K, SemanticModel, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
+from . import _edits as E
 from .base import Rule, last_names
 
 _PERSIST_CLIENT_METHODS = ("persist",)
@@ -77,9 +78,11 @@ class MissingPersistInLoop(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (`x = x.persist()` after the assignment) is unsafe: it
-    keeps each iteration's result in memory, and for DataFrames it blocks query-optimiser
-    pushdown.
+    Unsafe: the fix inserts `x = x.persist()` right after the reported assignment. It keeps
+    each iteration's result in memory until the variable is rebound (bound it with
+    `wait(x)` on distributed, or persist every k iterations), and for DataFrames a persisted
+    collection blocks query-optimiser pushdown (column projection, predicate pushdown) into
+    the earlier steps.
 
     ## Options
     None.
@@ -94,6 +97,8 @@ class MissingPersistInLoop(Rule):
     code = "DSK303"
     name = "missing-persist-in-loop"
     node_types = (ast.For, ast.AsyncFor, ast.While)
+    fix_safety = Safety.UNSAFE
+    fix_title = "Persist the variable after its last assignment in the loop"
 
     def check(self, loop) -> Iterator[Finding]:
         stmts = loop_statements(loop)
@@ -178,7 +183,11 @@ class MissingPersistInLoop(Rule):
         m = self.model
         parts = list(loop.body)
         if type(loop) is ast.While:
-            parts.append(loop.test)
+            test = loop.test
+            v = m.value(test)
+            if v is not None and v.kind in COLLECTIONS and self._reads(test) & derived:
+                return test.lineno  # the loop condition takes a truth value each iteration
+            parts.append(test)
         stack = parts
         while stack:
             n = stack.pop()
@@ -194,6 +203,13 @@ class MissingPersistInLoop(Rule):
                     return test.lineno
             stack.extend(ast.iter_child_nodes(n))
         return None
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        name = finding.fix.data["name"]
+        persist = cst.parse_statement(f"{name} = {name}.persist()").body[0]
+        return cst.FlattenSentinel([node, persist])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -855,9 +871,15 @@ class LargeObjectInGraph(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (bind `big = dask.delayed(big)` once before the loop)
-    is unsafe: the task functions receive the same object, but the tasks now share one
-    copy of it, which matters when a function mutates its argument.
+    Unsafe: for `delayed(f)(..., big)` and `@delayed` function calls in a loop or
+    comprehension, the fix binds `big_delayed = dask.delayed(big)` just before the loop
+    statement and passes `big_delayed` instead (an existing `big_delayed = dask.delayed(big)`
+    there is reused). The functions receive the same object, but the tasks now share one
+    copy of it, which matters when a function mutates its argument, and the object is
+    hashed once to name it. Only when `big` is a plain name, every use of it in the loop
+    statement is such an argument, `dask` or `delayed` is already imported, and the new
+    name is free; no fix for `client.submit`/`client.map` (scattering needs the client) or
+    `map_partitions` arguments.
 
     ## Options
     `dask-large-array-elements`: NumPy arrays with a literal shape above this many elements
@@ -879,6 +901,13 @@ class LargeObjectInGraph(Rule):
     node_types = (ast.Call,)
     call_names = frozenset()  # check() starts with model.entry_point(node):
     entry_points = True  # entry points only
+    fix_safety = Safety.UNSAFE
+    fix_title = "Wrap it once before the loop: big_delayed = dask.delayed(big)"
+
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        #: Findings whose fix (hoisting ``dask.delayed(name)``) is decided in finish().
+        self._hoists: list[tuple[Finding, ast.stmt, ast.Name]] = []
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -901,7 +930,7 @@ class LargeObjectInGraph(Rule):
                         f"{node.lineno}: it is embedded whole in the task graph{hashed}; "
                         "load the data with Dask, or pass "
                         f"client.scatter({short(expr)}) or dask.delayed({short(expr)}) "
-                        "instead")
+                        "instead", fixable=False)
             return
         client_map = ep.family == "client" and type(func) is ast.Attribute and \
             func.attr == "map"
@@ -917,7 +946,8 @@ class LargeObjectInGraph(Rule):
                         f"{node.lineno} as keyword '{kw.arg}', shared by every mapped task: "
                         "it is embedded in the graph, and with distributed 2026.8 a map "
                         "keyword over 100 kB makes the map fail (AssertionError); scatter "
-                        f"it first ({kw.arg}=client.scatter({short(kw.value)}))")
+                        f"it first ({kw.arg}=client.scatter({short(kw.value)}))",
+                        fixable=False)
         if ep.family not in ("client", "delayed") or ep.api == "delayed":
             return
         loops = m.enclosing_loops(node)
@@ -938,11 +968,111 @@ class LargeObjectInGraph(Rule):
                 advice = f"wrap it once before the {where} ({text} = dask.delayed({text}))"
             else:
                 advice = f"wrap it once before the {where} (dask.delayed({text}))"
-            yield self.report(
-                expr,
-                f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
-                f"{loop_label(loops[0])}: the same object is embedded in the graph and sent "
-                f"again with every call; {advice}")
+            message = (f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
+                       f"{loop_label(loops[0])}: the same object is embedded in the graph and "
+                       f"sent again with every call; {advice}")
+            stmt = self._hoist_site(expr, loops[0]) if ep.family == "delayed" else None
+            if stmt is None:
+                yield self.report(expr, message, fixable=False)
+            else:
+                self._hoists.append((self.report(expr, message, fix_target=stmt), stmt, expr))
+
+    def finish(self) -> Iterator[Finding]:
+        """Which hoists get a fix: the first statement per scope and name inserts the
+        binding, the others reuse it on the next pass of the fixer (or have no fix)."""
+        m = self.model
+        inserted: set[tuple[int, str]] = set()
+        for finding, stmt, name in sorted(self._hoists,
+                                          key=lambda h: (h[1].lineno, h[1].col_offset)):
+            new = f"{name.id}_delayed"
+            scope = stmt._dsk_scope
+            data = {"name": name.id, "new": new}
+            if self._reusable(new, stmt, name):
+                data["insert"] = None
+            elif m.lookup(new, scope)[0] is None and (id(scope), name.id) not in inserted:
+                data["insert"] = E.bound_name(m, "dask.delayed", stmt) or None
+                if data["insert"] is None:
+                    finding.fix = None
+                else:
+                    inserted.add((id(scope), name.id))
+            else:
+                finding.fix = None
+            if finding.fix is not None:
+                finding.fix.data = data
+            yield finding
+
+    def _hoist_site(self, expr: ast.AST, loop: ast.AST) -> ast.stmt | None:
+        """The statement before which ``dask.delayed(expr)`` can be bound: the loop, or the
+        statement holding the comprehension, when ``expr`` is a name whose every use there
+        is a data argument of a delayed call."""
+        m = self.model
+        if type(expr) is not ast.Name:
+            return None
+        stmt = loop if isinstance(loop, ast.stmt) else m.statement_of(loop)
+        if stmt is None or stmt._dsk_scope.kind not in ("function", "module"):
+            return None
+        for n in ast.walk(stmt):
+            if type(n) is ast.arg and n.arg == expr.id or type(n) in FUNCTION_NODES and \
+                    getattr(n, "name", None) == expr.id:
+                return None
+            if type(n) is not ast.Name or n.id != expr.id:
+                continue
+            call = n._dsk_parent
+            if type(call) is ast.keyword:
+                call = call._dsk_parent
+            if type(n.ctx) is not ast.Load or type(call) is not ast.Call:
+                return None
+            ep = m.entry_point(call)
+            if ep is None or ep.family != "delayed" or ep.api == "delayed" or \
+                    not any(d is n for d in ep.data):
+                return None
+        return stmt
+
+    def _reusable(self, new: str, stmt: ast.stmt, name: ast.Name) -> bool:
+        """``<new> = dask.delayed(<name>)`` is bound once, earlier in the block that holds
+        ``stmt``, after every binding of ``name`` that reaches the loop."""
+        m = self.model
+        found, bindings = m.lookup(new, stmt._dsk_scope)
+        if found is not stmt._dsk_scope or len(bindings) != 1 or bindings[0].kind != "assign":
+            return False
+        assign = m.statement_of(bindings[0].node)
+        value = getattr(assign, "value", None)
+        if type(assign) is not ast.Assign or type(value) is not ast.Call or \
+                m.qualname(value.func) not in V.DELAYED_FUNCTIONS or value.keywords or \
+                len(value.args) != 1 or type(value.args[0]) is not ast.Name or \
+                value.args[0].id != name.id:
+            return False
+        if assign._dsk_parent is not stmt._dsk_parent or \
+                getattr(assign, "_dsk_field", None) != getattr(stmt, "_dsk_field", None) or \
+                (assign.lineno, assign.col_offset) >= (stmt.lineno, stmt.col_offset):
+            return False
+        return all(b.pos < (assign.lineno, assign.col_offset)
+                   for b in m.reaching_bindings(name))
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        old, new = data["name"], data["new"]
+
+        class Rename(cst.CSTTransformer):
+            def leave_Name(self, original, updated):
+                return updated.with_changes(value=new) if updated.value == old else updated
+
+            def leave_Attribute(self, original, updated):
+                return updated.with_changes(attr=original.attr)
+
+            def leave_Arg(self, original, updated):
+                return updated.with_changes(keyword=original.keyword)
+
+        renamed = node.visit(Rename())
+        if data["insert"] is None:
+            return renamed
+        bind = E.assign(cst.Name(new), cst.Call(func=cst.parse_expression(data["insert"]),
+                                                args=[cst.Arg(value=cst.Name(old))]))
+        if isinstance(node, cst.BaseSmallStatement):
+            return cst.FlattenSentinel([bind, renamed])
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body=[bind]), renamed])
 
     def _large(self, expr):
         v = self.model.value(expr)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import K, Value
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
+from . import _edits as E
 from .base import Rule
 from .tasks import site_text
 
@@ -347,7 +348,8 @@ class LateBindingLoopClosure(Rule):
     code = "DSK204"
     name = "late-binding-loop-closure"
     node_types = ()
-    fix_safety = None  # the unsafe default-argument fix arrives with the fixer
+    fix_safety = Safety.UNSAFE
+    fix_title = "Bind the loop variables now, as default arguments"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -368,7 +370,8 @@ class LateBindingLoopClosure(Rule):
                 fn,
                 f"{kind} {site_text(lazy)} reads loop variable {names}, which Dask reads "
                 "only at compute time, after the loop has moved on: every task sees the last "
-                f"value; bind it now with a default argument ({bind}) or functools.partial")
+                f"value; bind it now with a default argument ({bind}) or functools.partial",
+                fix_data={"names": late})
 
     def _late_names(self, fn, loops) -> list[str]:
         m = self.model
@@ -404,6 +407,41 @@ class LateBindingLoopClosure(Rule):
                 if type(n) is ast.Call and m.compute_call(n) is not None:
                     return True
         return False
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        if not isinstance(node, (cst.Lambda, cst.FunctionDef)):
+            return node
+        params = node.params
+        named = (*params.posonly_params, *params.params, *params.kwonly_params)
+        taken = {p.name.value for p in named}
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                taken.add(extra.name.value)
+        equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                whitespace_after=cst.SimpleWhitespace(""))
+        new = [cst.Param(name=cst.Name(n), default=cst.Name(n), equal=equal)
+               for n in finding.fix.data["names"] if n not in taken]
+        if not new:
+            return node
+        # After ``*args`` (or a bare ``*``) new parameters are keyword-only; otherwise they go
+        # last among the positional ones, before any ``**kwargs``.
+        field = "kwonly_params" if params.star_arg is not cst.MaybeSentinel.DEFAULT \
+            else "params"
+        existing = list(getattr(params, field))
+        if existing and isinstance(existing[-1].comma, cst.Comma):
+            # A trailing comma stays last; a multi-line list keeps one parameter a line.
+            separator = existing[-2].comma if len(existing) >= 2 and \
+                isinstance(existing[-2].comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
+            new[-1] = new[-1].with_changes(comma=existing[-1].comma)
+            existing[-1] = existing[-1].with_changes(comma=separator)
+        params = params.with_changes(**{field: [*existing, *new]})
+        if isinstance(node, cst.Lambda):
+            ws = node.whitespace_after_lambda
+            if isinstance(ws, cst.SimpleWhitespace) and not ws.value:
+                node = node.with_changes(whitespace_after_lambda=cst.SimpleWhitespace(" "))
+        return node.with_changes(params=params)
 
 
 def _unwrap_partial(m, expr) -> tuple[ast.AST, int]:
@@ -793,9 +831,14 @@ class TaskMutatesInput(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, inserting `p = copy.copy(p)` at the top of the
-    function, is unsafe: a shallow copy may not be enough for nested objects, and copying
-    costs memory and time on every call.
+    Unsafe: the fix inserts `p = copy.copy(p)` as the first statement of the function (after
+    its docstring), importing `copy` when it is not imported yet. `copy.copy` copies the
+    data of a NumPy array and of a pandas object (their `__copy__` is `.copy()`), and is a
+    shallow copy of a list, dict or set: not enough when nested objects are changed. The
+    copy costs memory and time on every call, raises for objects that cannot be copied,
+    and a task that changed a shared object on purpose (threads writing into one array)
+    no longer does. No fix for a lambda, or when `copy` names something else in the
+    function.
 
     ## Options
     `dask-report-partition-mutation` (default false): also report in-place changes of the
@@ -820,7 +863,8 @@ class TaskMutatesInput(Rule):
     code = "DSK207"
     name = "task-mutates-input"
     node_types = ()
-    fix_safety = None  # unsafe fix (p = copy.copy(p)) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Copy the input first: p = copy.copy(p)"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -846,12 +890,48 @@ class TaskMutatesInput(Rule):
                     if name not in first or pos < first[name][0]:
                         first[name] = (pos, found)
             for _, (name, how, anchor) in sorted(first.values(), key=lambda x: x[0]):
+                head, function, imports = self._copy_site(fn, scope)
                 yield self.report(
                     anchor,
                     f"task function {m.function_label(fn)} ({site_text(sites)}) changes its "
                     f"input '{name}' in place ({how}): Dask may pass the same object to other "
                     "tasks, keep it as a stored result or rerun the task; copy it first "
-                    f"({name} = {name}.copy()) or build and return a new object")
+                    f"({name} = {name}.copy()) or build and return a new object",
+                    fixable=head is not None, fix_target=head, fix_imports=imports,
+                    fix_data={"name": name, "function": function})
+
+    def _copy_site(self, fn, scope):
+        """Where ``p = copy.copy(p)`` goes in ``fn`` (its first statement after the
+        docstring), how ``copy.copy`` is spelled there, and the import it needs."""
+        if type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return None, "", []
+        body = fn.body
+        if len(body) > 1 and type(body[0]) is ast.Expr and \
+                type(body[0].value) is ast.Constant and type(body[0].value.value) is str:
+            body = body[1:]
+        head = body[0]
+        found, bindings = self.model.lookup("copy", scope)
+        if found is None:
+            return head, "copy.copy", [("copy", None, None)]
+        if len(bindings) == 1 and bindings[0].kind == "import":
+            q = bindings[0].qualname
+            if q == "copy":
+                return head, "copy.copy", []
+            if q == "copy.copy":
+                return head, "copy", []
+        return None, "", []
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        name = cst.Name(data["name"])
+        copied = E.assign(name, cst.Call(func=cst.parse_expression(data["function"]),
+                                         args=[cst.Arg(value=name)]))
+        if isinstance(node, cst.BaseSmallStatement):
+            return cst.FlattenSentinel([copied, node])
+        # Before a compound statement, whose comment lines stay with it.
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body=[copied]), node])
 
     @staticmethod
     def _params(fn, scope) -> dict[str, ast.arg]:

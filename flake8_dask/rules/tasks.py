@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Safety
 from ..model import COLLECTIONS, K, dotted
 from ..model.semantic import COMPUTE_CALL_NAMES, call_name
 from ..model import vocabulary as V
+from . import _edits as E
 from .base import Rule, last_names
 
 
@@ -329,10 +330,13 @@ class DelayedCallInDelayed(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, removing the outer `@delayed` decorator, is
-    unsafe: it changes what every caller of the function gets back (a list of Delayed
-    objects instead of one Delayed), so callers that call `.compute()` on the result or pass
-    it to other delayed functions must change too.
+    Unsafe: the fix removes the outer `@delayed` decorator (`@delayed`, `@dask.delayed`,
+    `@delayed(pure=True)`), so the function builds the graph in the driver. It changes what
+    every caller of the function gets back (a list of Delayed objects instead of one
+    Delayed), so callers that call `.compute()` on the result or pass it to other delayed
+    functions must change too; and the function's own code now runs when it is called,
+    not at compute time. No fix when the function is also handed to Dask another way
+    (`delayed(f)`, `client.submit(f)`) or has several delayed decorators.
 
     ## Options
     None.
@@ -353,7 +357,8 @@ class DelayedCallInDelayed(Rule):
     node_types = (ast.Call,)
     call_names = frozenset()  # check() starts with model.entry_point(node):
     entry_points = True  # entry points only
-    fix_safety = None  # unsafe fix (drop the outer @delayed) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Remove the outer @delayed decorator"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -376,12 +381,46 @@ class DelayedCallInDelayed(Rule):
         label = self._label(node)
         outer = "remove the outer @delayed" if all(s.api == "@delayed" for s in sites) \
             else "call it directly instead of through delayed()"
+        decorator = self._removable_decorator(fn)
         yield self.report(
             node,
             f"{label} inside delayed function {m.function_label(fn)} ({site_text(sites)}) "
             "only adds a node to a graph nobody runs: the outer task returns unevaluated "
             f"Delayed objects; {outer} so the function builds the graph in the driver, or "
-            "compute the inner objects in the function")
+            "compute the inner objects in the function",
+            fixable=decorator is not None, fix_target=fn, fix_data={"decorator": decorator})
+
+    def _removable_decorator(self, fn) -> int | None:
+        """The index of ``fn``'s one ``@delayed`` decorator, when that decorator is the only
+        way ``fn`` reaches Dask."""
+        m = self.model
+        if type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return None
+        if any(s.api != "@delayed" for s in m.tasks.get(fn, ())):
+            return None
+        found = [i for i, dec in enumerate(fn.decorator_list)
+                 if m.qualname(dec.func if type(dec) is ast.Call else dec)
+                 in V.DELAYED_FUNCTIONS]
+        return found[0] if len(found) == 1 else None
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        index = finding.fix.data["decorator"]
+        decorators = list(node.decorators)
+        removed = decorators.pop(index)
+        # Comments on and above the removed decorator stay where they were.
+        kept = list(removed.leading_lines)
+        comment = removed.trailing_whitespace.comment
+        if comment is not None:
+            kept.append(cst.EmptyLine(comment=comment))
+        if index < len(decorators):
+            following = decorators[index]
+            decorators[index] = following.with_changes(
+                leading_lines=[*kept, *following.leading_lines])
+            return node.with_changes(decorators=decorators)
+        return node.with_changes(decorators=decorators, lines_after_decorators=[
+            *kept, *node.lines_after_decorators])
 
     @staticmethod
     def _label(node: ast.Call) -> str:
@@ -406,6 +445,10 @@ class DelayedCallInDelayed(Rule):
                     break
             self._evaluates[key] = found
         return self._evaluates[key]
+
+
+#: Attributes of a Client that close it.
+_CLOSING_ATTRIBUTES = frozenset({"close", "shutdown", "__enter__", "__exit__"})
 
 
 class ClientCreatedInTask(Rule):
@@ -441,10 +484,15 @@ class ClientCreatedInTask(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The planned fix, replacing `Client(address)` with `get_client()`,
-    is unsafe: `get_client()` returns a client of the scheduler the worker belongs to, which
-    differs from the original when the address pointed elsewhere; and waits through it still
-    need `secede()`/`rejoin()` or `worker_client()`.
+    Unsafe: `Client(<address>)` (one address, a string, an f-string or a name or attribute
+    that says "addr", and no other argument) becomes `get_client()`, imported from the
+    module the file already imports Distributed names from when it is not imported yet.
+    `get_client()` returns the worker's client of the scheduler the task runs on, which
+    differs from the original when the address pointed elsewhere, and it is shared by the
+    tasks of that worker; waits through it still need `secede()`/`rejoin()` or
+    `worker_client()`. No fix for a Client without an address or for a `LocalCluster`
+    (they need a human), nor when the client is closed in the task (`with Client(...)`,
+    `client.close()`): closing the worker's shared client would break the other tasks.
 
     ## Options
     None.
@@ -463,7 +511,8 @@ class ClientCreatedInTask(Rule):
     name = "client-created-in-task"
     node_types = (ast.Call,)
     call_names = last_names(V.CLIENT_CONSTRUCTORS, V.CLUSTER_FACTORIES)
-    fix_safety = None  # unsafe fix (Client(addr) -> get_client()) arrives with the fix engine
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the worker's client: get_client()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -482,7 +531,58 @@ class ClientCreatedInTask(Rule):
         else:
             why = ("starts a whole new local cluster inside the worker (on process workers it "
                    "fails: 'daemonic processes are not allowed to have children')")
+        function, imports = "", []
+        if q in V.CLIENT_CONSTRUCTORS and self._address_only(node) and \
+                not self._closed(node, fn):
+            function, imports = E.import_for(m, "distributed.get_client", m.statement_of(node))
         yield self.report(
             node,
             f"{name}(...) {where} {why}; use get_client() or `with worker_client() as "
-            "client:` to reach the cluster the task runs on")
+            "client:` to reach the cluster the task runs on",
+            fixable=bool(function), fix_imports=imports, fix_data={"function": function})
+
+    @staticmethod
+    def _address_only(call: ast.Call) -> bool:
+        """``Client(<address>)`` with nothing else: a string, an f-string, or a name or
+        attribute that says it is an address (``scheduler_address``, ``cluster.addr``)."""
+        if len(call.args) + len(call.keywords) != 1:
+            return False
+        if call.keywords:
+            if call.keywords[0].arg != "address":
+                return False
+            arg = call.keywords[0].value
+        else:
+            arg = call.args[0]
+        t = type(arg)
+        if t is ast.Constant:
+            return type(arg.value) is str
+        if t is ast.JoinedStr:
+            return True
+        spelled = arg.id if t is ast.Name else arg.attr if t is ast.Attribute else ""
+        return "addr" in spelled.lower()
+
+    def _closed(self, call: ast.Call, fn) -> bool:
+        """The new client may be closed in the task (``with Client(...)``, ``c.close()``) or
+        goes where it is not followed: closing the worker's shared client instead would
+        break its other tasks."""
+        parent = call._dsk_parent
+        if type(parent) is ast.Attribute:
+            return parent.attr in _CLOSING_ATTRIBUTES
+        if type(parent) is ast.Assign and all(type(t) is ast.Name for t in parent.targets):
+            names = {t.id for t in parent.targets}
+        elif type(parent) is ast.AnnAssign and type(parent.target) is ast.Name:
+            names = {parent.target.id}
+        else:
+            return True  # ``with Client(...)``, returned, passed on: not followed
+        for n in self.model.body_nodes(fn):
+            if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load:
+                use = n._dsk_parent
+                if type(use) is ast.withitem or (type(use) is ast.Attribute and
+                                                 use.attr in _CLOSING_ATTRIBUTES):
+                    return True
+        return False
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        return cst.Call(func=cst.Name(finding.fix.data["function"]))
