@@ -8,8 +8,10 @@ from __future__ import annotations
 import ast
 import gc
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .findings import Finding
 from .model import SemanticModel
@@ -23,9 +25,63 @@ _IMPORTS_DISTRIBUTED = re.compile(r"^[ \t]*(?:from|import)[ \t]+distributed\b", 
 _NOTEBOOK_CELL = re.compile(r"^# In\[[ 0-9]*\]:[ \t]*$", re.M)
 
 
+_local = threading.local()
+
+
+@contextmanager
+def releasing(tree: bool = True) -> Iterator[None]:
+    """Analyses run in this block (in this thread) break their reference cycles when it
+    ends: an analysed tree points at its parents and scopes and they point back, which left
+    alone is freed only by the cyclic garbage collector, at a cost that grows with
+    everything else alive in the process. Use it around the whole life of the findings
+    (fixes need the model): the findings then keep positions and messages only.
+
+    ``tree=False`` releases the model (scopes, bindings, caches) but leaves the parent links
+    of the tree's nodes, for a tree that other code keeps in cycles of its own anyway (in
+    flake8, pyflakes' checker holds it until the collector runs): one pass over every node
+    saved."""
+    stack = _local.__dict__.setdefault("models", [])
+    stack.append([])
+    try:
+        yield
+    finally:
+        for model, rules in stack.pop():
+            model.release(tree=tree)
+            for rule in rules:  # a rule may keep its findings, which point back at it
+                vars(rule).clear()
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_resume = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for this block, for an analysis inside
+    :func:`releasing`: it leaves no reference cycle (tests/test_dispatch.py), so a collection
+    would find nothing, yet the objects it allocates would trigger collections of everything
+    else alive in the process (in flake8, its whole state). Re-enabled (when it was) by the
+    last block to end, whatever the threads."""
+    global _gc_pausers, _gc_resume
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_resume:
+                gc.enable()
+
+
 def mentions_dask(source: str) -> bool:
     """The prefilter: a file that never names Dask cannot produce a finding."""
-    return "dask" in source or _IMPORTS_DISTRIBUTED.search(source) is not None
+    return "dask" in source or (
+        "distributed" in source and _IMPORTS_DISTRIBUTED.search(source) is not None)
 
 
 def analyze(tree: ast.AST, source: str, options: Options | None = None,
@@ -63,21 +119,85 @@ def internal_error(exc: BaseException) -> Finding:
 def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) -> list[Finding]:
     rule_classes = list(rule_classes)
     wanted = frozenset(t for r in rule_classes for t in r.node_types)
-    model = SemanticModel(tree, options.model).build(wanted)
+    model = SemanticModel(tree, options.model)
+    instances: list[Rule] = []
+    open_blocks = getattr(_local, "models", None)
+    if open_blocks:
+        open_blocks[-1].append((model, instances))
+    model.build(wanted)
     by_type: dict[type, list[Rule]] = {}
-    instances = [cls(model, options) for cls in rule_classes]
+    instances.extend(cls(model, options) for cls in rule_classes)
     for rule in instances:
         for t in rule.node_types:
             by_type.setdefault(t, []).append(rule)
     findings: list[Finding] = []
+    extend = findings.extend
     for t, rules in by_type.items():
-        for node in model.nodes.get(t, ()):
+        nodes = model.nodes.get(t, ())
+        if t is ast.Call and any(r.call_names is not None for r in rules):
+            _dispatch_calls(model, nodes, rules, extend)
+            continue
+        for node in nodes:
             for rule in rules:
-                findings.extend(rule.check(node))
+                extend(rule.check(node))
     for rule in instances:
-        findings.extend(rule.finish())
+        extend(rule.finish())
     unique = {(f.line, f.col, f.code): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+#: rule classes (with their filters) -> callee key -> the positions of the rules that take
+#: the call, each with whether it takes it only if it is an entry point. Shared by all files.
+_CALL_PLANS: dict[tuple, dict] = {}
+
+
+def _dispatch_calls(model: SemanticModel, calls, rules: list[Rule], extend) -> None:
+    """Hand each call to the rules that can match it, in the rules' order: by callee name
+    (``Rule.call_names``; rules without it get every call), and entry points to the rules
+    that want them (``Rule.entry_points``)."""
+    classes = tuple(type(r) for r in rules)
+    signature = tuple((cls, cls.call_names, cls.entry_points) for cls in classes)
+    plans = _CALL_PLANS.get(signature)
+    if plans is None or len(plans) > 100_000:
+        plans = _CALL_PLANS[signature] = {}
+    aliases = model.alias_names
+    entry_point = model.entry_point
+    for node in calls:
+        func = node.func
+        t = type(func)
+        # the key: the callee's name, or all its names (model.callee_names) for an alias
+        if t is ast.Attribute:
+            key = func.attr
+        elif t is ast.Name:
+            key = func.id
+            if key in aliases:
+                key = model.callee_names(node)
+                if len(key) == 1:
+                    key = key[0]
+        else:
+            key = None
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(classes, key if type(key) is tuple else (key,))
+        is_entry = None
+        for i, if_entry in plan:
+            if if_entry:
+                if is_entry is None:
+                    is_entry = entry_point(node) is not None
+                if not is_entry:
+                    continue
+            extend(rules[i].check(node))
+
+
+def _plan(classes, names) -> tuple[tuple[int, bool], ...]:
+    plan = []
+    for i, cls in enumerate(classes):
+        wanted = cls.call_names
+        if wanted is None or any(n in wanted for n in names):
+            plan.append((i, False))
+        elif cls.entry_points:
+            plan.append((i, True))
+    return tuple(plan)
 
 
 def _to_character_columns(findings: list[Finding], source: str) -> None:

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from . import __version__
-from .checker import analyze
+from .checker import analyze, gc_paused, mentions_dask, releasing
 from .options import OPTION_HELP, Options, flag, whole_number
 from .rules import DEFAULT_OFF
 
@@ -44,5 +44,12 @@ class DaskChecker:
         cls.options = Options.from_mapping(vars(options))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in analyze(self.tree, "".join(self.lines), self.options):
-            yield finding.line, finding.col, finding.text, type(self)
+        source = "".join(self.lines)
+        if not mentions_dask(source):  # most files, at the cost of a substring search
+            return iter(())
+        # flake8 needs only these tuples: the model is freed at once (the tree itself is
+        # pyflakes' to free), and the collector does not sweep flake8's state meanwhile
+        with gc_paused(), releasing(tree=False):
+            results = [(f.line, f.col, f.text, type(self))
+                       for f in analyze(self.tree, source, self.options)]
+        return iter(results)

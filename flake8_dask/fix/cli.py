@@ -22,6 +22,7 @@ from .config import (DEFAULT_EXCLUDE, ConfigError, comma_separated, load_config,
                      normalize_path, parse_per_file_ignores, validate_codes)
 from .discovery import MissingPath, Target, expand
 from .runner import CHECK, DIFF, FIX, FileReport, Settings, process
+from .scheduler import SchedulerError, run_on_cluster
 from .selection import Decider, Selection
 
 PROG = "python -m flake8_dask.fix"
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when a fix was applied, even if nothing remains")
     p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                    help="files processed in parallel (default: all cores; 1: in process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="analyze and fix the files on the Dask cluster whose scheduler is at "
+                        "ADDRESS (tcp://host:port, or a scheduler file) instead of -j "
+                        "processes; the files are read and written here, the cluster needs "
+                        "flake8-dask (the same version) installed, and this command needs "
+                        "distributed: pip install 'flake8-dask[scheduler]'")
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="the name of the file read from standard input (for per-file "
                         "ignores, excludes and messages; .ipynb reads a notebook)")
@@ -205,7 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             tasks.append((Target(name, "-"), sys.stdin.buffer.read()))
         else:
             tasks.append((item, None))
-    reports = _run(tasks, settings, args.jobs or os.cpu_count() or 1)
+    if args.scheduler:
+        try:
+            reports = run_on_cluster(tasks, settings, args.scheduler)
+        except SchedulerError as exc:
+            err.write(f"{PROG}: error: {exc}\n")
+            return 2
+    else:
+        reports = _run(tasks, settings, args.jobs or os.cpu_count() or 1)
 
     # stdin in fix mode: the (fixed) source goes to stdout, everything else to stderr
     stdin_fix = settings.mode == FIX and any(data is not None for _, data in tasks)

@@ -16,6 +16,7 @@ and a text over ``MAX_SOURCE_CHARS`` that mentions Dask raises :class:`SourceToo
 from __future__ import annotations
 
 import ast
+import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -112,11 +113,19 @@ def findings_for(source: str, tree: ast.AST | None = None, options: Options | No
     return analyze(tree, source, options, rules)
 
 
+#: Held while Python builds or compiles an ``ast`` tree. CPython keeps the AST converter's
+#: recursion depth per interpreter, not per thread, so two threads doing it at once can fail
+#: with "SystemError: AST constructor recursion depth mismatch" (gh-106905; seen on Dask
+#: workers, which run tasks in threads); ``warnings.catch_warnings`` is not thread-safe
+#: either. Uncontended (one thread, or processes) it costs nothing measurable.
+AST_LOCK = threading.Lock()
+
+
 def parse_quietly(source: str) -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
     not ours to report. Code nested too deeply for Python's parser (which Python could not
     run either) is a ``SyntaxError`` too."""
-    with warnings.catch_warnings():
+    with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             return ast.parse(source)
@@ -195,7 +204,7 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
     parse but do not compile), unless the text before the fix did not compile either (a
     notebook cell may ``await`` at top level)."""
     tree = parse_quietly(new_source)
-    with warnings.catch_warnings():
+    with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             compile(tree, "<fixed>", "exec", dont_inherit=True)

@@ -1,7 +1,8 @@
 """One file through the fix command: read, analyze, fix, write, and a plain report of it.
 
-Runs in a worker process (``-j``), so everything it returns is plain, picklable data: no ast
-node, no rule instance.
+:func:`process` runs in a worker process (``-j``); with ``--scheduler`` the command reads and
+writes the files itself and only :func:`run_job` runs on the cluster. Everything crossing
+those boundaries is plain, picklable data: no ast node, no rule instance.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
+from ..checker import gc_paused, releasing
 from ..findings import Finding
 from ..options import Options
+from ..rules import RULES_BY_CODE
 from .engine import SourceTooLarge, applicable, apply_fixes, describe, fix_source
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
@@ -96,30 +99,87 @@ def _unified(old: str, new: str, name: str) -> str:
     return "".join(difflib.unified_diff(split_lines(old), split_lines(new), name, name))
 
 
+@dataclass
+class Job:
+    """One file's work, read and decided where the command runs: :func:`run_job` needs
+    nothing else (no file system, no working directory), so it can run in a worker process
+    or on a Dask cluster (``--scheduler``)."""
+
+    display: str
+    path: str
+    data: bytes
+    settings: Settings
+    codes: tuple[str, ...]  # the rules that run on this file (selection, per-file ignores)
+    decider: Decider
+    from_stdin: bool = False
+    #: Fix mode on a file that cannot be written: why (then it is only checked).
+    read_only: str | None = None
+
+
 def process(target_display: str, target_path: str, settings: Settings,
             stdin_data: bytes | None = None) -> FileReport:
-    report = FileReport(target_display)
+    """One file, start to end: read it, run it, write the fixes."""
+    job = prepare(target_display, target_path, settings, stdin_data)
+    if isinstance(job, FileReport):
+        return job
+    with gc_paused():  # in this command's own process (not on a Dask worker's threads)
+        report, new_data = run_job(job)
+    return complete(job, report, new_data)
+
+
+def prepare(target_display: str, target_path: str, settings: Settings,
+            stdin_data: bytes | None = None) -> Job | FileReport:
+    """Read the file and decide what runs on it; a report when it cannot be read."""
     try:
-        if stdin_data is None:
-            data = read_bytes(target_path)
-        else:
-            data = stdin_data
+        data = read_bytes(target_path) if stdin_data is None else stdin_data
         rules, decider = settings.selection.rules_for(
             None if target_display == "-" else target_display)
         read_only = None
         if settings.mode == FIX and stdin_data is None:
             read_only = _cannot_write(target_path)
-            if read_only:  # report as --check would, and say why nothing was fixed
-                settings = replace(settings, mode=CHECK)
-        handle = _process_notebook if target_display.endswith(".ipynb") else _process_python
-        handle(report, data, target_path, rules, decider, settings, stdin_data is not None)
-        fixable = sum(d.fixable for d in report.diagnostics)
-        if read_only and fixable:
-            report.error = f"{read_only}; {fixable} fix(es) not applied"
     except SourceError as exc:
-        report.error = str(exc)
+        return FileReport(target_display, error=str(exc))
     except Exception as exc:  # never lose the whole run to one file
-        report.error = f"internal error: {describe(exc)}"
+        return FileReport(target_display, error=f"internal error: {describe(exc)}")
+    return Job(target_display, target_path, data, settings, tuple(r.code for r in rules),
+               decider, stdin_data is not None, read_only)
+
+
+def run_job(job: Job) -> tuple[FileReport, bytes | None]:
+    """Analyze and fix one file's text: its report (plain data), and the bytes to write when
+    fixes changed it. The analyses' trees and models are released when the report is made
+    (memory stays flat however many files a process handles)."""
+    report = FileReport(job.display)
+    settings = job.settings
+    if job.read_only:  # report as --check would, and say why nothing was fixed
+        settings = replace(settings, mode=CHECK)
+    rules = [RULES_BY_CODE[code] for code in job.codes]
+    handle = _process_notebook if job.display.endswith(".ipynb") else _process_python
+    new_data = None
+    with releasing():
+        try:
+            new_data = handle(report, job.data, rules, job.decider, settings, job.from_stdin)
+            fixable = sum(d.fixable for d in report.diagnostics)
+            if job.read_only and fixable:
+                report.error = f"{job.read_only}; {fixable} fix(es) not applied"
+        except SourceError as exc:
+            report.error = str(exc)
+            new_data = None
+        except Exception as exc:  # never lose the whole run to one file
+            report.error = f"internal error: {describe(exc)}"
+            new_data = None
+    return report, new_data
+
+
+def complete(job: Job, report: FileReport, new_data: bytes | None) -> FileReport:
+    """Write the fixed file (atomically), where the command runs."""
+    if new_data is not None:
+        try:
+            _write(report, job.path, new_data, job.data)
+        except SourceError as exc:
+            report.error = str(exc)
+        except Exception as exc:
+            report.error = f"internal error: {describe(exc)}"
     return report
 
 
@@ -128,8 +188,8 @@ def _keep(decider: Decider, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if decider.allows(f.code)]
 
 
-def _process_python(report: FileReport, data: bytes, path: str, rules, decider, settings,
-                    from_stdin: bool) -> None:
+def _process_python(report: FileReport, data: bytes, rules, decider, settings,
+                    from_stdin: bool) -> bytes | None:
     text, encoding = decode_source(data)
     mode = settings.mode
     try:
@@ -139,17 +199,17 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
         report.syntax_error = f"{exc.lineno or 1}:{(exc.offset or 1)}: cannot parse: {exc.msg}"
         if from_stdin and mode == FIX:
             report.stdout = data
-        return
+        return None
     except ValueError as exc:  # source code string cannot contain null bytes
         report.syntax_error = f"1:1: cannot parse: {exc}"
         if from_stdin and mode == FIX:
             report.stdout = data
-        return
+        return None
     except SourceTooLarge as exc:
         report.warnings.append(str(exc))
         if from_stdin and mode == FIX:
             report.stdout = data
-        return
+        return None
     report.warnings.extend(result.warnings)
     if result.error:
         report.warnings.append(f"fixes not applied: {result.error}")
@@ -176,13 +236,12 @@ def _process_python(report: FileReport, data: bytes, path: str, rules, decider, 
     if from_stdin:
         if mode == FIX:
             report.stdout = new_data
-        return
-    if mode == FIX and report.changed:
-        _write(report, path, new_data, data)
+        return None
+    return new_data if mode == FIX and report.changed else None
 
 
-def _process_notebook(report: FileReport, data: bytes, path: str, rules, decider, settings,
-                      from_stdin: bool) -> None:
+def _process_notebook(report: FileReport, data: bytes, rules, decider, settings,
+                      from_stdin: bool) -> bytes | None:
     text, encoding = decode_utf8(data)
     mode = settings.mode
     try:
@@ -214,9 +273,8 @@ def _process_notebook(report: FileReport, data: bytes, path: str, rules, decider
     if from_stdin:
         if mode == FIX:
             report.stdout = new_data
-        return
-    if mode == FIX and result.changed:
-        _write(report, path, new_data, data)
+        return None
+    return new_data if mode == FIX and result.changed else None
 
 
 def _notebook_diff(old_text: str, new_text: str, name: str) -> str:

@@ -294,6 +294,19 @@ def _transposed(layout: ArrayLayout | None) -> ArrayLayout | None:
     return ArrayLayout(tuple(reversed(layout.shape)), chunks, layout.node, layout.spec)
 
 
+#: The last names of the calls whose layout can be their own (``layout.node is call``): the
+#: Dask creators :func:`creator_shape` knows, ``da.rechunk`` and the ``.rechunk()`` method.
+#: Every layout starts at one of them (the other cases of :func:`array_layout` derive one
+#: from another), so a file without such a call has none. Keep in step with
+#: :func:`_call_layout`: the model skips layouts in files without them, and DSK501 is
+#: dispatched only these calls.
+OWN_LAYOUT_CALL_NAMES = frozenset(
+    q.rpartition(".")[2] for q in (*V.ARRAY_SHAPE_ARGUMENT, *V.ARRAY_DIMS_AS_ARGUMENTS,
+                                   *V.ARANGE_FUNCTIONS, *V.LINSPACE_FUNCTIONS,
+                                   *V.EYE_FUNCTIONS, *V.ARRAY_FROM_DATA_FUNCTIONS,
+                                   *V.ARRAY_RECHUNK_FUNCTIONS)) | {"rechunk"}
+
+
 def _call_layout(m: SemanticModel, call: ast.Call) -> ArrayLayout | None:
     func = call.func
     q = m.qualname(func)

@@ -79,13 +79,15 @@ class ScopeBuilder:
     """Builds the scope tree. ``wanted`` is the set of node types to collect for the rules."""
 
     def __init__(self, wanted: frozenset[type]):
-        self.wanted = wanted
+        self.wanted = wanted | {ast.Call}  # the calls are always collected (``calls``)
         self.collected: dict[type, list[ast.AST]] = defaultdict(list)
         self.module_scope: Scope | None = None
         self.scopes: list[Scope] = []
         self.calls: list[ast.Call] = []
         self.functions: list[ast.AST] = []
         self.has_main_guard = False
+        #: Every node given a ``_dsk_parent`` (for :meth:`release`).
+        self.annotated: list[ast.AST] = []
 
     # ---------------------------------------------------------------- the walk
     def build(self, tree: ast.AST) -> Scope:
@@ -93,27 +95,31 @@ class ScopeBuilder:
         self.module_scope = module
         tree._dsk_parent = None
         tree._dsk_scope = module
-        stack: list = []
+        stack: list = []  # nodes; each already carries its ``_dsk_scope``
         self._push_children(tree, module, stack)
-        wanted = self.wanted
-        collected = self.collected
-        handlers = self._HANDLERS
-        child_fields = _CHILD_FIELDS
+        plans: dict[type, tuple] = {}
         pop = stack.pop
         push = stack.append
-        # The hot loop: the common case (a node with no handler) is inlined.
+        seen = self.annotated.append
+        # Names and constants (half the nodes) have nothing below them: annotated when met,
+        # never pushed (unless a rule collects them).
+        leaves = _LEAF_TYPES - self.wanted
+        # The hot loop: the common case (a node with no handler) is inlined, and one lookup
+        # per node gives what to do with its type: collect it, a handler, its child fields.
         while stack:
-            node, scope = pop()
+            node = pop()
+            seen(node)
             t = type(node)
-            if t in wanted:
-                collected[t].append(node)
-            handler = handlers.get(t)
+            plan = plans.get(t)
+            if plan is None:
+                plan = plans[t] = self._plan(t)
+            bucket, handler, fields = plan
+            if bucket is not None:
+                bucket.append(node)
             if handler is not None:
-                handler(self, node, scope, stack)
+                handler(self, node, node._dsk_scope, stack)
                 continue
-            fields = child_fields.get(t)
-            if fields is None:
-                fields = _child_fields(t)
+            scope = node._dsk_scope
             for field in fields:
                 value = getattr(node, field, None)
                 if value is None:
@@ -124,17 +130,50 @@ class ScopeBuilder:
                             item._dsk_parent = node
                             item._dsk_scope = scope
                             item._dsk_field = field
-                            push((item, scope))
+                            if item.__class__ in leaves:
+                                seen(item)
+                            else:
+                                push(item)
                 elif isinstance(value, ast.AST):
                     value._dsk_parent = node
                     value._dsk_scope = scope
                     value._dsk_field = field
-                    push((value, scope))
+                    if value.__class__ in leaves:
+                        seen(value)
+                    else:
+                        push(value)
         # The walk pops children in reverse; rules expect source order.
-        for nodes in collected.values():
+        for nodes in self.collected.values():
             nodes.reverse()
-        self.calls.reverse()
+        self.calls = self.collected[ast.Call]
         return module
+
+    def _plan(self, t: type) -> tuple:
+        """(the list collecting nodes of type ``t`` or None, its handler or None, its child
+        fields)."""
+        bucket = self.collected[t] if t in self.wanted else None
+        fields = _CHILD_FIELDS.get(t)
+        if fields is None:
+            fields = _child_fields(t)
+        return bucket, self._HANDLERS.get(t), fields
+
+    def release(self, tree: bool = True) -> None:
+        """Break the reference cycles the walk made (a node and its parent point at each
+        other, a scope at its node and the node at its scope), so that the tree is freed as
+        soon as it is dropped, without waiting for the cyclic garbage collector. The nodes
+        keep their ``_dsk_scope``, which then holds nothing; the model is unusable after."""
+        if tree:
+            for node in self.annotated:
+                node._dsk_parent = None
+        self.annotated = []
+        for scope in self.scopes:
+            scope.node = None
+            scope.bindings = {}
+            scope.attributes = {}
+            scope.class_scope = None
+        self.collected = defaultdict(list)
+        self.calls = []
+        self.functions = []
 
     def _new_scope(self, node, kind, parent) -> Scope:
         scope = Scope(node, kind, parent)
@@ -156,12 +195,12 @@ class ScopeBuilder:
                         item._dsk_parent = node
                         item._dsk_scope = scope
                         item._dsk_field = field
-                        stack.append((item, scope))
+                        stack.append(item)
             elif isinstance(value, ast.AST):
                 value._dsk_parent = node
                 value._dsk_scope = scope
                 value._dsk_field = field
-                stack.append((value, scope))
+                stack.append(value)
 
     @staticmethod
     def _push(node: ast.AST | None, parent: ast.AST, field: str, scope: Scope, stack) -> None:
@@ -170,7 +209,7 @@ class ScopeBuilder:
         node._dsk_parent = parent
         node._dsk_scope = scope
         node._dsk_field = field
-        stack.append((node, scope))
+        stack.append(node)
 
     def _push_list(self, nodes, parent, field, scope, stack) -> None:
         for n in nodes:
@@ -197,6 +236,8 @@ class ScopeBuilder:
         self._push_list(args.kw_defaults, args, "kw_defaults", scope, stack)
         args._dsk_parent = node
         args._dsk_scope = scope
+        annotated = self.annotated
+        annotated.append(args)
         inner = self._new_scope(node, "lambda" if is_lambda else "function", scope)
         all_args = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
         for arg in all_args:
@@ -204,6 +245,7 @@ class ScopeBuilder:
                 continue
             arg._dsk_parent = args
             arg._dsk_scope = inner
+            annotated.append(arg)
             self._bind(inner, Binding(arg.arg, inner, "param", arg, value=arg, pos=(0, 0)))
             if arg.annotation is not None:
                 self._push(arg.annotation, arg, "annotation", scope, stack)
@@ -233,6 +275,7 @@ class ScopeBuilder:
             gen._dsk_parent = node
             gen._dsk_scope = inner
             gen._dsk_field = "generators"
+            self.annotated.append(gen)
             # The first iterable is evaluated in the enclosing scope.
             self._push(gen.iter, gen, "iter", scope if i == 0 else inner, stack)
             self._bind_target(gen.target, inner, "comprehension", gen.iter, _end(gen.iter),
@@ -263,6 +306,7 @@ class ScopeBuilder:
                                       index if sub is None else ((index or ()) + (sub,)))
             target._dsk_parent = parent
             target._dsk_scope = scope
+            self.annotated.append(target)
             if type(target) in self.wanted:
                 self.collected[type(target)].append(target)
             return
@@ -319,6 +363,7 @@ class ScopeBuilder:
             item._dsk_parent = node
             item._dsk_scope = scope
             item._dsk_field = "items"
+            self.annotated.append(item)
             self._push(item.context_expr, item, "context_expr", scope, stack)
             if item.optional_vars is not None:
                 self._bind_target(item.optional_vars, scope, "with", item.context_expr,
@@ -366,10 +411,6 @@ class ScopeBuilder:
             self._bind(scope, Binding(node.name, scope, "other", node, pos=_start(node)))
         self._push_children(node, scope, stack)
 
-    def _on_call(self, node, scope, stack):
-        self.calls.append(node)
-        self._push_children(node, scope, stack)
-
     def _on_if(self, node, scope, stack):
         if scope.kind == "module" and is_main_guard_test(node.test):
             self.has_main_guard = True
@@ -403,7 +444,6 @@ class ScopeBuilder:
         ast.Global: _on_global,
         ast.Nonlocal: _on_nonlocal,
         ast.ExceptHandler: _on_except,
-        ast.Call: _on_call,
         ast.If: _on_if,
     }
     for _name in ("MatchAs", "MatchStar", "MatchMapping"):
@@ -416,6 +456,8 @@ class ScopeBuilder:
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "n", "s",
                           "kind", "type_comment", "conversion", "is_async", "simple", "tag"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+#: Node types without children (no handler either): the walk annotates them without a visit.
+_LEAF_TYPES = frozenset({ast.Name, ast.Constant})
 
 
 def _child_fields(t: type) -> tuple[str, ...]:

@@ -12,9 +12,12 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from . import vocabulary as V
+from .arrays import OWN_LAYOUT_CALL_NAMES
+from .arrays import array_layout as _array_layout
 from .kinds import COLLECTIONS, FRAMES, PARTITIONED, K, Value
 from .scopes import (COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Binding, Scope,
                      ScopeBuilder, is_main_guard_test)
+from .tasks import entry_point as _entry_point
 
 _IN_PROGRESS = object()
 _MISSING = object()
@@ -69,6 +72,10 @@ class SemanticModel:
         self._binding_values: dict[int, object] = {}
         self._qualnames: dict[int, object] = {}
         self._tasks: dict[ast.AST, list[TaskSite]] | None = None
+        self._entry_points: dict[int, object] = {}
+        self._layouts: dict[int, object] = {}
+        self._layouts_possible: bool | None = None
+        self._calls_of: dict[int, list[ast.Call]] | None = None
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -84,12 +91,65 @@ class SemanticModel:
         self.calls = builder.calls
         self.functions = builder.functions
         self.has_main_guard = builder.has_main_guard
-        self.imports_distributed = any(
-            b.qualname and b.qualname.split(".")[0] in ("distributed",)
-            or (b.qualname or "").startswith("dask.distributed")
-            for scope in builder.scopes for bs in scope.bindings.values() for b in bs
-            if b.kind == "import")
+        imports_distributed = False
+        aliases: set[str] = set()
+        for scope in builder.scopes:
+            for name, bs in scope.bindings.items():
+                for b in bs:
+                    kind = b.kind
+                    if kind == "import":
+                        q = b.qualname
+                        if q:
+                            if q.split(".")[0] == "distributed" or \
+                                    q.startswith("dask.distributed"):
+                                imports_distributed = True
+                            if q.rpartition(".")[2] != name:
+                                aliases.add(name)
+                    elif kind == "assign" and b.index is None:
+                        t = type(b.value)
+                        if t is ast.Name and b.value.id != name or \
+                                t is ast.Attribute and b.value.attr != name:
+                            aliases.add(name)
+        self.imports_distributed = imports_distributed
+        #: Names whose qualified name may end in another name (an import alias, ``f = g``).
+        self.alias_names = frozenset(aliases)
         return self
+
+    def release(self, tree: bool = True) -> None:
+        """Break the reference cycles between the tree, its annotations, the scopes and the
+        caches, so that everything is freed by reference counting as soon as it is dropped
+        (no work left for the cyclic garbage collector; memory stays flat over many files).
+        Findings keep their positions and messages; the model cannot be queried after.
+        ``tree=False``: leave the nodes' parent links (see ``checker.releasing``)."""
+        if self._builder is not None:
+            self._builder.release(tree)
+        self._values, self._binding_values, self._qualnames = {}, {}, {}
+        self._entry_points, self._layouts, self._tasks = {}, {}, None
+        self._layouts_possible = False
+        self._calls_of = None
+        self._orders = {}
+        self.__dict__.pop("_class_scope_cache", None)
+        self.__dict__.pop("_inner_scope_cache", None)
+        self.nodes, self.calls, self.functions = {}, [], []
+
+    def callee_names(self, call: ast.Call) -> tuple[str | None, ...]:
+        """The names a call can be dispatched by (see ``Rule.call_names``): the callee's last
+        name as written, and, for a called name bound by an alias, the last name of the
+        qualified name it resolves to."""
+        func = call.func
+        t = type(func)
+        if t is ast.Attribute:
+            return (func.attr,)
+        if t is not ast.Name:
+            return (None,)
+        name = func.id
+        if name in self.alias_names:
+            q = self.qualname(func)
+            if q is not None:
+                last = q.rpartition(".")[2]
+                if last != name:
+                    return (name, last)
+        return (name,)
 
     # ------------------------------------------------------------------ structure
     @staticmethod
@@ -425,6 +485,19 @@ class SemanticModel:
             stack.extend(ast.iter_child_nodes(n))
         return False
 
+    def calls_of(self, fn: ast.AST) -> list[ast.Call]:
+        """The calls of this module whose callee (a name or an attribute) resolves to ``fn``
+        (:meth:`function_of`), in source order."""
+        if self._calls_of is None:
+            found: dict[int, list[ast.Call]] = {}
+            for call in self.calls:
+                if type(call.func) in (ast.Name, ast.Attribute):
+                    target = self.function_of(call.func)
+                    if target is not None:
+                        found.setdefault(id(target), []).append(call)
+            self._calls_of = found
+        return self._calls_of.get(id(fn), [])
+
     def is_delayed_decorated(self, fn: ast.AST) -> ast.AST | None:
         """The ``@delayed`` decorator of a def, if it has one."""
         for dec in getattr(fn, "decorator_list", ()):
@@ -466,14 +539,20 @@ class SemanticModel:
     def array_layout(self, node: ast.AST):
         """The literal shape and chunks of a Dask array expression (an
         :class:`~.arrays.ArrayLayout`), or None when the code does not spell them out."""
-        cache = self.__dict__.setdefault("_layouts", {})
+        cache = self._layouts
         key = id(node)
-        if key in cache:
-            return cache[key]
+        found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if self._layouts_possible is None:
+            # Every layout starts at a creator or rechunk call (arrays.OWN_LAYOUT_CALL_NAMES):
+            # in a file without one, no expression has a layout.
+            self._layouts_possible = any(
+                n in OWN_LAYOUT_CALL_NAMES for c in self.calls for n in self.callee_names(c))
+        if not self._layouts_possible:
+            return None
         cache[key] = None  # a cycle reads as unknown
-        from .arrays import array_layout
-
-        cache[key] = result = array_layout(self, node)
+        cache[key] = result = _array_layout(self, node)
         return result
 
     def _guarded(self, query, cache: dict, compute, node: ast.AST, cycle):
@@ -731,13 +810,12 @@ class SemanticModel:
 
     def entry_point(self, call: ast.Call):
         """The task entry point this call is, if any (see :mod:`.tasks`)."""
-        cache = self.__dict__.setdefault("_entry_points", {})
         key = id(call)
-        if key not in cache:
-            from .tasks import entry_point
-
-            cache[key] = entry_point(self, call)
-        return cache[key]
+        cache = self._entry_points
+        found = cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = cache[key] = _entry_point(self, call)
+        return found
 
     @staticmethod
     def loaded_names(node: ast.AST):
@@ -858,6 +936,8 @@ _IMPLICIT_COMPUTE = frozenset({"numpy.asarray", "numpy.array", "builtins.float",
 
 _COMPUTE_NAMES = frozenset({"compute", "persist", "asarray", "array", "float", "int", "bool",
                             "len", "list"})
+#: The callee names :meth:`SemanticModel.compute_call` can match (for ``Rule.call_names``).
+COMPUTE_CALL_NAMES = _COMPUTE_NAMES
 
 _ANNOTATION_KINDS = {
     "distributed.Client": K.CLIENT,

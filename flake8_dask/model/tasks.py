@@ -187,10 +187,7 @@ def _through_parameter(m: SemanticModel, name: ast.Name):
     positional = [a.arg for a in (*args.posonlyargs, *args.args)]
     param = bindings[0].node.arg
     is_method = scope.self_name is not None
-    for call in m.calls:
-        if type(call.func) not in (ast.Name, ast.Attribute) or \
-                m.function_of(call.func) is not helper:
-            continue
+    for call in m.calls_of(helper):
         expr = None
         for kw in call.keywords:
             if kw.arg == param:

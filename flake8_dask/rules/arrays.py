@@ -8,7 +8,7 @@ from typing import Iterator
 from ..findings import Finding, Safety
 from ..model import FRAMES, K, dotted
 from ..model import vocabulary as V
-from ..model.arrays import align
+from ..model.arrays import OWN_LAYOUT_CALL_NAMES, align
 from . import _edits as E
 from .base import Rule
 
@@ -111,6 +111,7 @@ class TinyChunks(Rule):
     code = "DSK501"
     name = "tiny-chunks"
     node_types = (ast.Call,)
+    call_names = OWN_LAYOUT_CALL_NAMES  # reports only a call whose layout is its own
     fix_safety = Safety.UNSAFE
     fix_title = 'Let Dask choose the chunks: chunks="auto"'
 
@@ -225,6 +226,7 @@ class MisalignedChunks(Rule):
     code = "DSK502"
     name = "misaligned-chunks"
     node_types = (ast.BinOp, ast.Compare, ast.Call)
+    call_names = frozenset({"map_blocks", "blockwise"})  # calls only
 
     def check(self, node) -> Iterator[Finding]:
         operands = self._operands(node)
@@ -365,6 +367,7 @@ class UnknownChunks(Rule):
     code = "DSK503"
     name = "unknown-chunks"
     node_types = (ast.Attribute, ast.Call)
+    call_names = frozenset({"to_dask_array"})  # calls only
     fix_safety = Safety.UNSAFE
     fix_title = "Compute the row chunks: to_dask_array(lengths=True)"
 
@@ -551,6 +554,7 @@ class ImplicitCompute(Rule):
     code = "DSK504"
     name = "implicit-compute"
     node_types = (ast.Call,)
+    call_names = _CONVERSION_NAMES
     fix_safety = Safety.SAFE
     fix_title = "Compute explicitly: .compute()"
 

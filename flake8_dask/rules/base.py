@@ -16,6 +16,16 @@ DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "F
                 "Options", "References")
 
 
+def last_names(*names) -> frozenset[str]:
+    """The last names of qualified names (``read_csv`` for ``dask.dataframe.read_csv``), for
+    :attr:`Rule.call_names`. Each argument is a collection of names, or one name."""
+    out: set[str] = set()
+    for group in names:
+        for name in ((group,) if isinstance(group, str) else group):
+            out.add(name.rpartition(".")[2])
+    return frozenset(out)
+
+
 class Rule:
     """Base class. A subclass sets ``code``, ``name`` and ``node_types`` and implements
     :meth:`check`, which receives each node of those types once, with the model at hand.
@@ -27,6 +37,21 @@ class Rule:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    #: For a rule that checks ``ast.Call``: the callee names it can match, so that the
+    #: dispatcher hands it only those calls (most calls of a file match no rule). A callee
+    #: name is the last name of the callee as written (``b`` for ``a.b(...)``, ``f`` for
+    #: ``f(...)``), or the last name of the qualified name a called name resolves to through
+    #: an import alias or an assignment (``C`` in ``from distributed import Client as C``
+    #: also counts as ``Client``). ``None``: every call (always correct, the default).
+    #: A rule listing names must be unable to report a call whose callee has none of them:
+    #: a name missing here silently loses findings. Build it with :func:`last_names`.
+    call_names: ClassVar[frozenset[str] | None] = None
+    #: For a rule that checks ``ast.Call`` and lists ``call_names``: True when it also wants
+    #: every call that is a task entry point (``model.entry_point(call)`` is not None),
+    #: whatever its name (``f(x)`` of an ``@delayed`` function, ``delayed(f)(x)``). With
+    #: ``call_names = frozenset()``, a rule sees entry points only. The dispatcher looks the
+    #: entry point up once per call (cached), instead of every such rule doing it.
+    entry_points: ClassVar[bool] = False
     fix_safety: ClassVar[Safety | None] = None
     fix_title: ClassVar[str] = ""
     #: Rules whose precision on real code is too low are off unless selected.

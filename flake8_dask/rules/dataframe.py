@@ -15,7 +15,7 @@ from ..model import FRAMES, K
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
 from . import _edits as E
-from .base import Rule
+from .base import Rule, last_names
 
 _MAX_FOLLOW = 4  # how many simple assignments a helper follows back from a name
 
@@ -225,6 +225,8 @@ class LoadWithPandasThenDask(Rule):
     code = "DSK401"
     name = "load-with-pandas-then-dask"
     node_types = (ast.Call,)
+    call_names = last_names(V.FROM_PANDAS_FUNCTIONS, V.DATAFRAME_CONCAT_FUNCTIONS,
+                            V.ARRAY_FROM_MEMORY_FUNCTIONS)
     fix_safety = Safety.UNSAFE
     fix_title = "Read it with Dask: dd.read_*(...)"
 
@@ -446,6 +448,8 @@ class MissingMeta(Rule):
     code = "DSK402"
     name = "missing-meta"
     node_types = (ast.Call,)
+    call_names = last_names(V.FRAME_META_METHODS, V.GROUPBY_META_METHODS,
+                            V.MODULE_META_FUNCTIONS)
     default_enabled = False
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
@@ -574,6 +578,7 @@ class RowWiseApply(Rule):
     code = "DSK403"
     name = "row-wise-apply"
     node_types = (ast.Call,)
+    call_names = frozenset({"apply"})
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         func = node.func
@@ -657,6 +662,7 @@ class GroupbyApplyForReduction(Rule):
     code = "DSK404"
     name = "groupby-apply-for-reduction"
     node_types = (ast.Call,)
+    call_names = frozenset({"apply", "transform"})
     fix_safety = Safety.UNSAFE
     fix_title = "Use the groupby reduction: groupby(k).col.sum()"
 
@@ -893,6 +899,7 @@ class ShuffleInLoop(Rule):
     code = "DSK405"
     name = "shuffle-in-loop"
     node_types = (ast.Call,)
+    call_names = last_names(V.SHUFFLE_METHODS, V.JOIN_METHODS, V.JOIN_FUNCTIONS)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1042,6 +1049,7 @@ class IterateRows(Rule):
     code = "DSK406"
     name = "iterate-rows"
     node_types = (ast.Call, ast.For, ast.AsyncFor, *COMPREHENSION_NODES)
+    call_names = last_names(V.ROW_ITERATORS, V.ITERATING_BUILTINS)  # calls only
 
     def check(self, node) -> Iterator[Finding]:
         m = self.model
@@ -1146,6 +1154,7 @@ class SinglePartition(Rule):
     code = "DSK407"
     name = "single-partition"
     node_types = (ast.Call,)
+    call_names = frozenset({"repartition"}) | last_names(V.FROM_PANDAS_FUNCTIONS)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1433,11 +1442,15 @@ class LocSetitem(Rule):
     def check(self, node) -> Iterator[Finding]:
         t = type(node)
         if t is ast.Subscript:
-            if type(node.ctx) is ast.Load:
+            value = node.value
+            if type(node.ctx) is ast.Load and type(value) is ast.Attribute and \
+                    value.attr == "iloc":
                 yield from self._iloc_read(node)
             return
         targets = node.targets if t is ast.Assign else [node.target]
         for target in targets:
+            if type(target) is ast.Name:
+                continue  # the common case, with no subscript to look at
             for sub in ast.walk(target):
                 if type(sub) is not ast.Subscript or type(sub.ctx) is not ast.Store:
                     continue

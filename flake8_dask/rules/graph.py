@@ -6,37 +6,40 @@ import ast
 from typing import Iterator
 
 from ..findings import Finding, Safety
-from ..model import COLLECTIONS, PARTITIONED, K, dotted
+from ..model import COLLECTIONS, PARTITIONED, K, SemanticModel, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
 from . import _edits as E
-from .base import Rule
+from .base import Rule, last_names
 
 _PERSIST_CLIENT_METHODS = ("persist",)
+_BAG_SEQUENCE_NAMES = last_names(V.BAG_SEQUENCE_FUNCTIONS)
 
 
 def loop_statements(loop: ast.AST) -> list[ast.stmt]:
     """The statements that run once per iteration of ``loop``, in order, looking into
     ``if``/``with``/``try`` blocks but not into nested loops or definitions."""
     out: list[ast.stmt] = []
-
-    def visit(stmts):
-        for s in stmts:
-            if isinstance(s, (*LOOP_NODES, *FUNCTION_NODES, ast.ClassDef)):
-                out.append(s)
-                continue
-            out.append(s)
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(s, field, None)
-                if type(block) is list and type(s) is not ast.Expr:
-                    visit(block)
-            for handler in getattr(s, "handlers", ()):
-                visit(handler.body)
-            for case in getattr(s, "cases", ()):
-                visit(case.body)
-
-    visit(loop.body)
+    _visit_statements(loop.body, out)
     return out
+
+
+def _visit_statements(stmts, out: list[ast.stmt]) -> None:
+    # A module-level function, not a recursive closure: a closure that calls itself is a
+    # reference cycle, which would keep the statements alive until the cyclic collector.
+    for s in stmts:
+        if isinstance(s, (*LOOP_NODES, *FUNCTION_NODES, ast.ClassDef)):
+            out.append(s)
+            continue
+        out.append(s)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(s, field, None)
+            if type(block) is list and type(s) is not ast.Expr:
+                _visit_statements(block, out)
+        for handler in getattr(s, "handlers", ()):
+            _visit_statements(handler.body, out)
+        for case in getattr(s, "cases", ()):
+            _visit_statements(case.body, out)
 
 
 class MissingPersistInLoop(Rule):
@@ -132,7 +135,7 @@ class MissingPersistInLoop(Rule):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _reads(node) -> set[str]:
-        return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Load}
+        return names_read(node)
 
     def _assignments(self, s):
         t = type(s)
@@ -243,7 +246,7 @@ def loop_label(loop: ast.AST) -> str:
 
 
 def names_read(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if type(n) is ast.Name and type(n.ctx) is ast.Load}
+    return {n.id for n in SemanticModel.loaded_names(node)}
 
 
 def names_stored(node: ast.AST) -> set[str]:
@@ -410,6 +413,8 @@ class ComputeInLoop(Rule):
     code = "DSK302"
     name = "compute-in-loop"
     node_types = (ast.Call,)
+    call_names = frozenset({"compute", "result", "gather"}) | \
+        last_names(V.DASK_COMPUTE_FUNCTIONS)
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -758,6 +763,8 @@ class DelayedOnCollection(Rule):
     code = "DSK307"
     name = "delayed-on-collection"
     node_types = (ast.Call,)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -892,6 +899,8 @@ class LargeObjectInGraph(Rule):
     code = "DSK308"
     name = "large-object-in-graph"
     node_types = (ast.Call,)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
     fix_safety = Safety.UNSAFE
     fix_title = "Wrap it once before the loop: big_delayed = dask.delayed(big)"
 
@@ -1144,6 +1153,8 @@ class TooManyTinyTasks(Rule):
     code = "DSK309"
     name = "too-many-tiny-tasks"
     node_types = (ast.Call,)
+    call_names = _BAG_SEQUENCE_NAMES  # db.from_sequence(), and
+    entry_points = True  # client.submit/map and delayed calls
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -1152,8 +1163,9 @@ class TooManyTinyTasks(Rule):
         t = type(func)
         if t is ast.Attribute and func.attr not in ("submit", "map", "from_sequence") or \
                 t not in (ast.Attribute, ast.Name, ast.Call):
-            return  # cheap exits first: this runs on every call
-        if t is not ast.Call and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
+            return  # cheap exits first
+        if t is not ast.Call and not _BAG_SEQUENCE_NAMES.isdisjoint(m.callee_names(node)) \
+                and m.is_call_to(node, V.BAG_SEQUENCE_FUNCTIONS):
             n = self._bag_partitions(node)
             if n is not None and n >= threshold:
                 yield self.report(

@@ -9,7 +9,7 @@ from ..findings import Finding
 from ..model import K
 from ..model import vocabulary as V
 from .arrays import text
-from .base import Rule
+from .base import Rule, last_names
 
 _GUARD_ADVICE = 'move the driver code under `if __name__ == "__main__":` (or into a main() ' \
                 'called from there)'
@@ -139,6 +139,12 @@ class MissingMainGuard(Rule):
     code = "DSK601"
     name = "missing-main-guard"
     node_types = (ast.Call,)
+    #: What the four checks below can match: a cluster or Client, a compute (a function, or
+    #: a method: compute/persist, a lazy writer, a Bag compute), dask.config.set.
+    call_names = _CLUSTER_NAMES | last_names(
+        V.DASK_COMPUTE_FUNCTIONS, V.DASK_PERSIST_FUNCTIONS, V.SCHEDULER_KEYWORD_FUNCTIONS,
+        V.CONFIG_SET_FUNCTIONS) | {"compute", "persist"} | V.LAZY_WRITERS | \
+        V.BAG_COMPUTE_METHODS
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -341,6 +347,7 @@ class UnclosedLocalCluster(Rule):
     code = "DSK602"
     name = "unclosed-local-cluster"
     node_types = (ast.Call,)
+    call_names = _CLUSTER_NAMES
 
     def __init__(self, model, options):
         super().__init__(model, options)

@@ -80,6 +80,8 @@ class UnpicklableTaskArgument(Rule):
     code = "DSK201"
     name = "unpicklable-task-argument"
     node_types = (ast.Call,)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -531,6 +533,8 @@ class BoundMethodTaskPicklesSelf(Rule):
     code = "DSK205"
     name = "bound-method-task-pickles-self"
     node_types = (ast.Call,)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model

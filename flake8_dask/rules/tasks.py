@@ -7,10 +7,10 @@ from typing import Iterator
 
 from ..findings import Finding, Safety
 from ..model import COLLECTIONS, K, dotted
-from ..model.semantic import call_name
+from ..model.semantic import COMPUTE_CALL_NAMES, call_name
 from ..model import vocabulary as V
 from . import _edits as E
-from .base import Rule
+from .base import Rule, last_names
 
 
 def site_text(sites) -> str:
@@ -77,6 +77,7 @@ class BlockingWaitInTask(Rule):
     node_types = (ast.Call,)
 
     _NAMES = frozenset({"gather", "result", "wait", "as_completed"})
+    call_names = _NAMES
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -232,14 +233,15 @@ class ComputeInTask(Rule):
     code = "DSK102"
     name = "compute-in-task"
     node_types = (ast.Call,)
+    call_names = COMPUTE_CALL_NAMES  # compute_call() matches no other call
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
+        fn, sites = m.task_sites_of(node)  # first: cheaper than what the call computes
+        if not sites:
+            return
         label = m.compute_call(node)
         if label is None:
-            return
-        fn, sites = m.task_sites_of(node)
-        if not sites:
             return
         computed = self._computed_expressions(node)
         free = self._free_collection(computed, fn)
@@ -353,6 +355,8 @@ class DelayedCallInDelayed(Rule):
     code = "DSK103"
     name = "delayed-call-in-delayed"
     node_types = (ast.Call,)
+    call_names = frozenset()  # check() starts with model.entry_point(node):
+    entry_points = True  # entry points only
     fix_safety = Safety.UNSAFE
     fix_title = "Remove the outer @delayed decorator"
 
@@ -506,6 +510,7 @@ class ClientCreatedInTask(Rule):
     code = "DSK104"
     name = "client-created-in-task"
     node_types = (ast.Call,)
+    call_names = last_names(V.CLIENT_CONSTRUCTORS, V.CLUSTER_FACTORIES)
     fix_safety = Safety.UNSAFE
     fix_title = "Use the worker's client: get_client()"
 

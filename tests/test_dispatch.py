@@ -1,0 +1,104 @@
+"""The dispatcher's shortcuts lose nothing, and analysed trees are freed without the cyclic
+garbage collector (what keeps the fix command's memory flat over many files)."""
+import ast
+import gc
+
+import pytest
+
+from conftest import analyze_source, fixture_files
+from flake8_dask.checker import analyze, releasing
+from flake8_dask.model import SemanticModel
+from flake8_dask.rules import ALL_RULES
+
+
+def _all(findings):
+    return [(f.line, f.col, f.end_line, f.end_col, f.code, f.message) for f in findings]
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_call_filters_change_no_finding(path, monkeypatch):
+    """Every rule sees every call when the filters are off: same findings, same order."""
+    source = path.read_text(encoding="utf-8")
+    filtered = _all(analyze_source(source))
+    for rule in ALL_RULES:
+        monkeypatch.setattr(rule, "call_names", None)
+        monkeypatch.setattr(rule, "entry_points", False)
+    assert _all(analyze_source(source)) == filtered
+
+
+def test_call_names_are_names():
+    for rule in ALL_RULES:
+        if rule.call_names is not None:
+            assert isinstance(rule.call_names, frozenset), rule.code
+            assert all(isinstance(n, str) and "." not in n for n in rule.call_names), rule.code
+        if rule.entry_points:
+            assert rule.call_names is not None, rule.code
+        if rule.call_names is not None:
+            assert ast.Call in rule.node_types, rule.code
+
+
+@pytest.mark.parametrize("source, call, names", [
+    ("x.submit(f)", "x.submit(f)", ("submit",)),
+    ("f(1)", "f(1)", ("f",)),
+    ("from distributed import Client as C\nC()", "C()", ("C", "Client")),
+    ("import dask\nd = dask.delayed\nd(f)", "d(f)", ("d", "delayed")),
+    ("from distributed import Client\nClient()", "Client()", ("Client",)),
+    ("delayed(f)(1)", "delayed(f)(1)", (None,)),
+    ("fs[0](1)", "fs[0](1)", (None,)),
+])
+def test_callee_names(source, call, names):
+    tree = ast.parse(source)
+    model = SemanticModel(tree).build()
+    node = next(c for c in model.calls if ast.unparse(c) == call)
+    assert model.callee_names(node) == names
+
+
+def test_released_trees_leave_no_garbage():
+    sources = [p.read_text(encoding="utf-8") for p in fixture_files()]
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for source in sources:
+            with releasing():
+                findings = analyze(ast.parse(source), source)
+            assert findings is not None
+            del findings
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, ast.AST) or
+                type(o).__module__.startswith("flake8_dask")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert not left, f"{len(left)} objects in reference cycles, e.g. {left[:5]}"
+
+
+def test_findings_keep_their_text_after_release():
+    source = ("import dask\nimport dask.dataframe as dd\n\nddf = dd.read_csv('x.csv')\n\n\n"
+              "@dask.delayed\ndef f(i):\n    return ddf.x.sum().compute() + i\n")
+    with releasing():
+        findings = analyze(ast.parse(source), source)
+    assert [(f.line, f.code) for f in findings] == [(9, "DSK102")]
+    assert "'ddf'" in findings[0].message
+
+
+def test_gc_paused_restores_the_collector():
+    from flake8_dask.checker import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
