@@ -157,14 +157,13 @@ class ScopeBuilder:
             fields = _child_fields(t)
         return bucket, self._HANDLERS.get(t), fields
 
-    def release(self, tree: bool = True) -> None:
+    def release(self) -> None:
         """Break the reference cycles the walk made (a node and its parent point at each
         other, a scope at its node and the node at its scope), so that the tree is freed as
         soon as it is dropped, without waiting for the cyclic garbage collector. The nodes
         keep their ``_dsk_scope``, which then holds nothing; the model is unusable after."""
-        if tree:
-            for node in self.annotated:
-                node._dsk_parent = None
+        for node in self.annotated:
+            node._dsk_parent = None
         self.annotated = []
         for scope in self.scopes:
             scope.node = None

@@ -115,14 +115,13 @@ class SemanticModel:
         self.alias_names = frozenset(aliases)
         return self
 
-    def release(self, tree: bool = True) -> None:
+    def release(self) -> None:
         """Break the reference cycles between the tree, its annotations, the scopes and the
         caches, so that everything is freed by reference counting as soon as it is dropped
         (no work left for the cyclic garbage collector; memory stays flat over many files).
-        Findings keep their positions and messages; the model cannot be queried after.
-        ``tree=False``: leave the nodes' parent links (see ``checker.releasing``)."""
+        Findings keep their positions and messages; the model cannot be queried after."""
         if self._builder is not None:
-            self._builder.release(tree)
+            self._builder.release()
         self._values, self._binding_values, self._qualnames = {}, {}, {}
         self._entry_points, self._layouts, self._tasks = {}, {}, None
         self._layouts_possible = False
