@@ -21,6 +21,9 @@ from .tasks import entry_point as _entry_point
 
 _IN_PROGRESS = object()
 _MISSING = object()
+#: Node types the walk always collects, whatever the rules ask for: the calls (``calls``)
+#: and the yields (:meth:`SemanticModel.is_generator_function`).
+_ALWAYS_COLLECTED = frozenset({ast.Call, ast.Yield, ast.YieldFrom})
 #: How deep ``value()``/``qualname()`` queries may nest. A level costs up to five Python
 #: frames, and a long chain (``df = df.assign(...)`` 500 times, ``a.b.c...`` 2,000 deep) would
 #: otherwise exhaust the interpreter's stack: deeper chains are evaluated from their far end
@@ -76,6 +79,7 @@ class SemanticModel:
         self._layouts: dict[int, object] = {}
         self._layouts_possible: bool | None = None
         self._calls_of: dict[int, list[ast.Call]] | None = None
+        self._generators: set[int] | None = None
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -84,7 +88,8 @@ class SemanticModel:
 
     # ------------------------------------------------------------------ construction
     def build(self, wanted: frozenset[type] = frozenset()) -> SemanticModel:
-        builder = ScopeBuilder(wanted | {ast.Call})
+        # calls, and yields (which make generator functions), are always collected
+        builder = ScopeBuilder(wanted | _ALWAYS_COLLECTED)
         self.module_scope = builder.build(self.tree)
         self._builder = builder
         self.nodes = builder.collected
@@ -126,6 +131,7 @@ class SemanticModel:
         self._entry_points, self._layouts, self._tasks = {}, {}, None
         self._layouts_possible = False
         self._calls_of = None
+        self._generators = None
         self._orders = {}
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
@@ -470,19 +476,13 @@ class SemanticModel:
         defs = [b for b in cls.bindings.get(node.attr, []) if b.kind == "def"]
         return defs[0].node if len(defs) == 1 else None
 
-    @staticmethod
-    def is_generator_function(fn: ast.AST) -> bool:
-        if type(fn) is ast.Lambda:
-            return False
-        stack = list(fn.body)
-        while stack:
-            n = stack.pop()
-            if type(n) in (ast.Yield, ast.YieldFrom):
-                return True
-            if isinstance(n, (*FUNCTION_NODES, ast.ClassDef)):
-                continue
-            stack.extend(ast.iter_child_nodes(n))
-        return False
+    def is_generator_function(self, fn: ast.AST) -> bool:
+        """A def whose body yields (a yield belongs to the scope of its function)."""
+        if self._generators is None:
+            nodes = self.nodes
+            self._generators = {id(y._dsk_scope.node) for t in (ast.Yield, ast.YieldFrom)
+                                for y in nodes.get(t, ())}
+        return type(fn) is not ast.Lambda and id(fn) in self._generators
 
     def calls_of(self, fn: ast.AST) -> list[ast.Call]:
         """The calls of this module whose callee (a name or an attribute) resolves to ``fn``

@@ -11,7 +11,7 @@ from ..model import COLLECTIONS, K, dotted
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES
 from . import _edits as E
-from .base import Rule
+from .base import Rule, last_names
 
 #: Kinds whose truth value raises (Scalar, Delayed) or computes silently (Array).
 _TRUTH_KINDS = frozenset({K.SCALAR, K.DELAYED, K.ARRAY})
@@ -74,6 +74,7 @@ class BoolOnLazyObject(Rule):
     name = "bool-on-lazy-object"
     node_types = (ast.If, ast.While, ast.Assert, ast.IfExp, ast.BoolOp, ast.UnaryOp,
                   ast.Call, *_COMPREHENSIONS)
+    call_names = frozenset({"bool", "float", "int"})  # the calls _conversion() takes
     fix_safety = Safety.SAFE
     fix_title = "Compute it explicitly: append .compute()"
 
@@ -376,6 +377,7 @@ class MapOverIterator(Rule):
     code = "DSK703"
     name = "map-over-iterator"
     node_types = (ast.Call,)
+    call_names = frozenset({"map"})
     fix_safety = Safety.SAFE
     fix_title = "Materialize the iterator with list()"
 
@@ -626,6 +628,7 @@ class ImpureFunctionDefaultPure(Rule):
     code = "DSK705"
     name = "impure-function-default-pure"
     node_types = (ast.Call,)
+    call_names = frozenset({"submit", "map"}) | last_names(V.DELAYED_FUNCTIONS)
     fix_safety = Safety.UNSAFE
     fix_title = "Mark the call impure: pure=False"
 

@@ -10,7 +10,7 @@ from ..findings import Finding, Safety
 from ..model import COLLECTIONS, PARTITIONED, K, dotted
 from ..model import vocabulary as V
 from . import _edits as E
-from .base import Rule
+from .base import Rule, last_names
 
 
 def _text(node: ast.AST, limit: int = 60) -> str:
@@ -63,6 +63,7 @@ class DelayedOnResult(Rule):
     code = "DSK301"
     name = "delayed-on-result"
     node_types = (ast.Call,)
+    call_names = last_names(V.DELAYED_FUNCTIONS)
     fix_safety = Safety.UNSAFE
     fix_title = "Wrap the function, not its result: delayed(f)(x)"
 
