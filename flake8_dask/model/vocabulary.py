@@ -686,12 +686,12 @@ ARRAY_BLOCKWISE_FUNCTIONS = frozenset({"dask.array.blockwise"})
 _FRAME_KINDS = frozenset({K.DATAFRAME, K.SERIES, K.FRAME})
 #: Conversions that compute a Dask collection silently, and the kinds they compute.
 #: ``float()``/``int()`` of a DataFrame Scalar or a Delayed raise instead (DSK701);
-#: ``list()`` of a DataFrame lists its columns and of an Array yields lazy slices.
+#: ``list()`` (and ``tuple()``, ``set()``, ``sorted()``) of a Series iterates it partition by
+#: partition: iterate-rows (DSK406) reports it, once.
 IMPLICIT_COMPUTE_CONVERSIONS = {
     "numpy.asarray": _FRAME_KINDS | {K.ARRAY},
     "numpy.array": _FRAME_KINDS | {K.ARRAY},
     "numpy.asanyarray": _FRAME_KINDS | {K.ARRAY},
-    "builtins.list": frozenset({K.SERIES}),
     "builtins.float": frozenset({K.ARRAY}),
     "builtins.int": frozenset({K.ARRAY}),
 }

@@ -489,11 +489,11 @@ def _positional(index) -> bool:
 
 class ImplicitCompute(Rule):
     """A Dask collection computed silently by a conversion: `np.asarray(x)`, `float(x)`,
-    `list(series)`, or `len(ddf)` again and again.
+    or `len(ddf)` again and again.
 
     ## What it does
     Finds `np.asarray(...)`, `np.array(...)` and `np.asanyarray(...)` of a Dask Array,
-    DataFrame or Series; `list(...)` of a Dask Series; `float(...)` and `int(...)` of a Dask
+    DataFrame or Series; `float(...)` and `int(...)` of a Dask
     Array expression (`float(x.sum())`); and `len(ddf)` of a Dask DataFrame or Series when
     it runs inside a loop on a collection defined outside the loop, or when the same
     collection was already measured with `len()` earlier in the same scope.
@@ -501,8 +501,7 @@ class ImplicitCompute(Rule):
     ## Why is this bad?
     Each of these computes the whole collection, with no `.compute()` in sight, so the cost
     is invisible in review and is paid again at every repetition. Verified with dask 2026.8:
-    `np.asarray(darr)` returned an ndarray with no warning, `list(ddf.a)` and
-    `np.asarray(ddf.a)` computed, `float(darr.sum())` returned `1000.0`, and two `len(ddf)`
+    `np.asarray(darr)` returned an ndarray with no warning, `np.asarray(ddf.a)` computed, `float(darr.sum())` returned `1000.0`, and two `len(ddf)`
     calls ran the partitions 8 times instead of 4. Maintainers considered removing these
     implicit computes (dask/dask#9387).
 
@@ -534,8 +533,7 @@ class ImplicitCompute(Rule):
     (CuPy, sparse, masked), a 0-d array computes to a NumPy scalar rather than a 0-d
     ndarray, and `np.array` always copied while `compute()` may return an array that shares
     memory with the graph's data. No fix for DataFrames and Series (`compute()` gives a
-    pandas object), for `list(series)`, or for `len(ddf)`: hoisting it out of a loop needs
-    a human.
+    pandas object), or for `len(ddf)`: hoisting it out of a loop needs a human.
 
     ## Options
     None.
@@ -546,7 +544,8 @@ class ImplicitCompute(Rule):
     - Not flagged: conversions of NumPy, pandas and xarray objects; a single `len(ddf)`;
       `len(ddf)` in a loop that rebinds `ddf`; `float()`/`int()` of a DataFrame Scalar or a
       Delayed (they raise: DSK701); `list(ddf)` (the column names) and `list(darr)` (lazy
-      slices).
+      slices). `list(series)` iterates the Series partition by partition: iterate-rows
+      (DSK406) reports it, so that one problem gets one finding.
     - Known limitation: repeated `len()` is recognised on the same expression in one scope
       only; `len()` of the same collection in two different functions is not.
     """
