@@ -25,6 +25,9 @@ def _text(node: ast.AST, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+_IDENTITY_AND_MEMBERSHIP = (ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
 class BoolOnLazyObject(Rule):
     """Taking the truth value (or `float()`/`int()`) of a lazy Dask Scalar, Delayed or Array.
 
@@ -126,6 +129,8 @@ class BoolOnLazyObject(Rule):
         m = self.model
         operands = None  # None: .compute() on the whole expression
         if type(expr) is ast.Compare:
+            if any(type(op) in _IDENTITY_AND_MEMBERSHIP for op in expr.ops):
+                return None  # a plain bool (the model gives such a comparison no value)
             sides = [expr.left, *expr.comparators]
             kinds = [m.kind(side) for side in sides]
             lazy = [i for i, k in enumerate(kinds) if k in COLLECTIONS]
@@ -138,8 +143,7 @@ class BoolOnLazyObject(Rule):
                     operands = lazy
             else:
                 # ``0 < s < 1`` takes the truth of each comparison: compute each operand.
-                if any(type(op) in (ast.Is, ast.IsNot, ast.In, ast.NotIn) for op in expr.ops) \
-                        or any(kinds[i] not in _TRUTH_KINDS for i in lazy):
+                if any(kinds[i] not in _TRUTH_KINDS for i in lazy):
                     return None
                 kind, operands = kinds[lazy[0]], lazy
         else:
