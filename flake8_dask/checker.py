@@ -91,7 +91,7 @@ def analyze(tree: ast.AST, source: str, options: Options | None = None,
     if not mentions_dask(source):
         return []
     options = options or Options()
-    if not options.notebook and _NOTEBOOK_CELL.search(source):
+    if not options.notebook and "# In[" in source and _NOTEBOOK_CELL.search(source):
         options = replace(options, notebook=True)
     # The model allocates a few objects per node, and each allocation burst makes the cyclic
     # collector traverse the whole tree again: on a 2 MB file that was 45% of the time. The
