@@ -357,6 +357,13 @@ class SemanticModel:
         cached = self._qualnames.get(key, _MISSING)
         if cached is not _MISSING:
             return cached
+        depth = self._depth
+        if 0 < depth < _MAX_DEPTH:  # nested: the common case, inlined from _guarded
+            self._depth = depth + 1
+            try:
+                return self._compute_qualname(node)
+            finally:
+                self._depth = depth
         return self._guarded(self.qualname, self._qualnames, self._compute_qualname, node, None)
 
     def _compute_qualname(self, node: ast.AST) -> str | None:
@@ -515,6 +522,13 @@ class SemanticModel:
                 self._cycle_hits += 1  # a cycle reads as "no information"
                 return None
             return cached
+        depth = self._depth
+        if 0 < depth < _MAX_DEPTH:  # nested: the common case, inlined from _guarded
+            self._depth = depth + 1
+            try:
+                return self._compute_value(node)
+            finally:
+                self._depth = depth
         return self._guarded(self.value, self._values, self._compute_value, node, _IN_PROGRESS)
 
     def _compute_value(self, node: ast.AST) -> Value | None:
