@@ -1,0 +1,157 @@
+"""Unsafe fixes, checked by running them with Dask.
+
+An unsafe fix may change memory use, timing or failure behaviour, but never the values a
+working program computes. Each case is a small program; its "after" is produced by the real
+fix engine with ``--unsafe-fixes``, never written by hand, and must apply the rule's fix
+(and only fixes of that rule). Both are executed and give equal results, or the "before"
+raises as the catalog says and the "after" gives what the code meant (for DSK409: what
+pandas gives for the same statement). Local cases use Dask's synchronous scheduler; the
+distributed ones run on an in-process cluster.
+"""
+import textwrap
+
+import pytest
+
+dask = pytest.importorskip("dask")
+pd = pytest.importorskip("pandas")
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from flake8_dask.findings import Safety  # noqa: E402
+from flake8_dask.fix.engine import fix_source  # noqa: E402
+
+
+def unsafe_fix(before: str, code: str) -> str:
+    """The engine's output for ``before`` with unsafe fixes; it must apply ``code``'s fix,
+    and only that rule's fixes."""
+    result = fix_source(before, unsafe=True)
+    assert result.error is None, result.error
+    assert not result.warnings, result.warnings
+    assert result.changed, f"no fix was applied:\n{before}"
+    assert {a.code for a in result.applied} == {code}, [a.code for a in result.applied]
+    assert all(a.safety is Safety.UNSAFE for a in result.applied)
+    return result.source
+
+
+def unfixed(before: str, code: str) -> None:
+    """``before`` is reported by ``code`` and gets no fix."""
+    result = fix_source(before, unsafe=True)
+    assert result.error is None, result.error
+    assert code in {f.code for f in result.remaining}, f"{code} not reported:\n{before}"
+    assert code not in {a.code for a in result.applied}, result.source
+
+
+def run(source: str, *args):
+    namespace = {"__name__": "snippet"}
+    exec(compile(source, "<snippet>", "exec"), namespace)
+    return namespace["run"](*args)
+
+
+def assert_same(a, b, after: str = "") -> None:
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b)
+    elif isinstance(a, dict):
+        assert type(b) is dict and list(a) == list(b), (a, b)
+        for key in a:
+            assert_same(a[key], b[key], after)
+    elif isinstance(a, list):
+        assert type(b) is list and len(a) == len(b), (a, b)
+        for x, y in zip(a, b):
+            assert_same(x, y, after)
+    else:
+        assert type(a) is type(b) and a == b, f"before: {a!r}\nafter:  {b!r}\n{after}"
+
+
+@pytest.fixture
+def synchronous():
+    # Strings stay object columns, as in pandas: the comparison is about the fix.
+    with dask.config.set({"scheduler": "synchronous", "dataframe.convert-string": False}):
+        yield
+
+
+# ---------------------------------------------------------------------------- DSK409
+LOC_FRAME = """\
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+PDF = pd.DataFrame({
+    "price": [1.0, -2.0, 3.0, -4.0, np.nan, 6.0],
+    "qty": [1, 20, 3, 40, 5, 60],
+    "city": ["xa", "b", "xc", "d", "e", "xf"],
+    "tier": ["a", "b", "c", "d", "e", "f"],
+}, index=[10, 11, 12, 13, 14, 15])
+
+
+"""
+DASK_FRAME = "dd.from_pandas(PDF, npartitions=2)"
+
+# (id, the statements between loading ``orders`` and returning it)
+LOC_CASES = [
+    ("compare-scalar", 'orders.loc[orders.price < 0, "price"] = 0'),
+    ("isna", 'orders.loc[orders.price.isna(), "price"] = -1.5'),
+    ("and-not", "orders.loc[(orders.qty > 10) & ~(orders.price < 0), 'tier'] = \"bulk\""),
+    ("or", 'orders.loc[(orders.qty > 30) | (orders.qty < 2), "qty"] = 0'),
+    ("str-accessor", 'orders.loc[orders.city.str.startswith("x"), "qty"] = None'),
+    ("between-nan", 'orders.loc[orders.qty.between(1, 10), "price"] = np.nan'),
+    ("isin-string", 'orders.loc[orders.city.isin(["b", "d"]), "city"] = "bd"'),
+    ("series-value", 'orders.loc[orders.qty > 10, "price"] = orders.price * 2'),
+    ("other-column-value", 'orders.loc[orders.price.isna(), "price"] = orders.qty'),
+    ("two-in-a-row", 'orders.loc[orders.price < 0, "price"] = 0; '
+                     'orders.loc[orders.price > 2, "price"] = 2'),
+]
+
+
+@pytest.mark.parametrize("case_id,statements", LOC_CASES, ids=[c[0] for c in LOC_CASES])
+def test_dsk409_loc_setitem(synchronous, case_id, statements):
+    body = textwrap.dedent(f"""
+        def run():
+            orders = {DASK_FRAME}
+            {statements}
+            return orders.compute()
+    """)
+    before = LOC_FRAME + body
+    after = unsafe_fix(before, "DSK409")
+    assert ".loc" not in after.split("def run")[1]
+    with pytest.raises(TypeError, match="'LocIndexer' object does not support item assignment"):
+        run(before)
+    # What the statement meant: the same code on the pandas frame.
+    meant = run(before.replace(DASK_FRAME, "PDF.copy()").replace("orders.compute()", "orders"))
+    assert_same(meant, run(after), after)
+
+
+def test_dsk409_series(synchronous):
+    before = LOC_FRAME + textwrap.dedent(f"""
+        def run():
+            orders = {DASK_FRAME}
+            price = orders.price
+            price.loc[price < 0] = 0
+            return price.compute()
+    """)
+    after = unsafe_fix(before, "DSK409")
+    assert "price = price.mask(price < 0, 0)" in after
+    with pytest.raises(TypeError, match="'LocIndexer' object does not support item assignment"):
+        run(before)
+    meant = run(before.replace(DASK_FRAME, "PDF.copy()").replace("price.compute()", "price"))
+    assert_same(meant, run(after), after)
+
+
+@pytest.mark.parametrize("statement", [
+    'orders.loc[other.qty > 0, "price"] = 0',
+    'orders.loc[orders.qty > 0, "price"] = other.price',
+    'orders.loc[orders.qty, "price"] = 0',
+    'orders.loc[orders.qty > 0, "price"] = [1, 2]',
+    'orders.loc[orders.qty > 0, ["price", "qty"]] = 0',
+    'orders.loc[orders.qty > 0, "price"] += 1',
+    'orders.iloc[:, 0] = 0',
+])
+def test_dsk409_no_fix(statement):
+    unfixed(LOC_FRAME + textwrap.dedent(f"""
+        def run():
+            orders = {DASK_FRAME}
+            other = {DASK_FRAME}
+            {statement}
+            return orders.compute()
+    """), "DSK409")
