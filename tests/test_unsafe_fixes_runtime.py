@@ -155,3 +155,176 @@ def test_dsk409_no_fix(statement):
             {statement}
             return orders.compute()
     """), "DSK409")
+
+
+# ---------------------------------------------------------------------------- DSK302
+LOOP_FRAME = """\
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import pandas as pd
+from dask import delayed
+
+PDF = pd.DataFrame({"a": range(20), "b": range(20, 40), "key": ["x", "y"] * 10})
+
+
+def load(item):
+    return item * 2
+
+
+"""
+# (id, body of run(columns), the line the fix adds after the loop)
+LOOP_CASES = [
+    ("append-sums", """
+        def run(columns):
+            ddf = dd.from_pandas(PDF, npartitions=3)
+            out = []
+            for c in columns:
+                out.append(ddf[c].sum().compute())
+            return out
+     """, "out = list(dask.compute(*out))"),
+    ("store-means", """
+        def run(columns):
+            ddf = dd.from_pandas(PDF, npartitions=3)
+            out = {}
+            for c in columns:
+                out[c] = (ddf[c].mean() + 1).compute()
+            return out
+     """, "out = dict(zip(out, dask.compute(*out.values())))"),
+    ("store-frames", """
+        def run(columns):
+            ddf = dd.from_pandas(PDF, npartitions=3)
+            out = dict()
+            for key in ["x", "y"]:
+                subset = ddf[ddf.key == key]
+                out[key] = subset.compute()
+            return out
+     """, "out = dict(zip(out, dask.compute(*out.values())))"),
+    ("delayed-while", """
+        def run(columns):
+            out: list = list()
+            pending = list(columns)
+            while pending:
+                item = pending.pop()
+                out.append(delayed(load)(item).compute())
+            return out
+     """, "out = list(dask.compute(*out))"),
+    ("under-if", """
+        def run(columns):
+            ddf = dd.from_pandas(PDF, npartitions=3)
+            out = {}
+            for c in columns + ["key"]:
+                if c == "key":
+                    continue
+                elif c == "b":
+                    out[c] = ddf[c].max().compute()
+            return out
+     """, "out = dict(zip(out, dask.compute(*out.values())))"),
+    ("arrays", """
+        def run(columns):
+            x = da.arange(100, chunks=10)
+            out = []
+            for i, _ in enumerate(columns):
+                out.append((x * i).sum(axis=0, keepdims=True).compute())
+            return [v.tolist() for v in out]
+     """, "out = list(dask.compute(*out))"),
+    ("empty-loop", """
+        def run(columns):
+            ddf = dd.from_pandas(PDF, npartitions=3)
+            out = []
+            for c in columns[:0]:
+                out.append(ddf[c].sum().compute())
+            return out
+     """, "out = list(dask.compute(*out))"),
+]
+
+
+@pytest.mark.parametrize("case_id,body,added", LOOP_CASES, ids=[c[0] for c in LOOP_CASES])
+def test_dsk302_compute_in_loop(synchronous, case_id, body, added):
+    before = LOOP_FRAME + textwrap.dedent(body)
+    after = unsafe_fix(before, "DSK302")
+    assert added in after and ".compute()" not in after.split("def run")[1]
+    assert_same(run(before, ["a", "b"]), run(after, ["a", "b"]), after)
+
+
+@pytest.mark.parametrize("imports,spelled", [
+    ("import dask.dataframe as dd\n", "dask.compute"),  # ``import dask`` is added
+    ("import dask.dataframe as dd\nfrom dask import compute\n", "compute"),
+])
+def test_dsk302_spells_compute_with_the_file_imports(synchronous, imports, spelled):
+    before = imports + textwrap.dedent("""
+        import pandas as pd
+
+
+        def run(columns):
+            ddf = dd.from_pandas(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), npartitions=2)
+            out = []
+            for c in columns:
+                out.append(ddf[c].sum().compute())
+            return out
+    """)
+    after = unsafe_fix(before, "DSK302")
+    assert f"out = list({spelled}(*out))" in after
+    assert after.startswith("import dask.dataframe as dd\n")
+    assert ("\nimport dask\n" in after) == (spelled == "dask.compute")
+    assert_same(run(before, ["a", "b"]), run(after, ["a", "b"]), after)
+
+
+def test_dsk302_shares_the_source_read(synchronous):
+    """What the fix is for: the computes share one read of the source instead of one each."""
+    before = LOOP_FRAME + textwrap.dedent("""
+        import threading
+
+        CALLS = []
+
+
+        def part(i):
+            CALLS.append(i)
+            return PDF.iloc[i * 10:(i + 1) * 10]
+
+
+        def run(columns):
+            CALLS.clear()
+            ddf = dd.from_map(part, [0, 1])
+            out = []
+            for c in columns:
+                out.append(ddf[c].sum().compute())
+            return out, len(CALLS)
+    """)
+    after = unsafe_fix(before, "DSK302")
+    (values_before, reads_before), (values_after, reads_after) = \
+        run(before, ["a", "b"]), run(after, ["a", "b"])
+    assert_same(values_before, values_after, after)
+    assert reads_after < reads_before, (reads_before, reads_after)
+
+
+@pytest.mark.parametrize("body", [
+    # a file written in the loop: computed after it, every value would read the last one
+    """
+    for c in columns:
+        pd.DataFrame({c: [1]}).to_csv(path)
+        out.append(dd.read_csv(path)[c].sum().compute())
+    """,
+    # an input changed in place: computed after the loop, it would be seen in its last state
+    """
+    for c in columns:
+        params["column"] = c
+        out.append(delayed(load)(params, c).compute())
+    """,
+    # a lambda reads the loop variable when it runs (late binding)
+    """
+    for c in columns:
+        out.append(delayed(lambda: c)().compute())
+    """,
+    # the container is read in the loop
+    """
+    for c in columns:
+        out.append(delayed(load)(c).compute())
+        if len(out) > 5:
+            break
+    """,
+])
+def test_dsk302_no_fix(body):
+    unfixed(LOOP_FRAME + "def run(columns, params, path):\n    out = []\n"
+            + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
+            + "\n    return out\n", "DSK302")
