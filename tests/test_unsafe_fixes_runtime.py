@@ -328,3 +328,163 @@ def test_dsk302_no_fix(body):
     unfixed(LOOP_FRAME + "def run(columns, params, path):\n    out = []\n"
             + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ")
             + "\n    return out\n", "DSK302")
+
+
+# ---------------------------------------------------------------------------- DSK101
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client
+
+    # Two threads: one outer task that waits leaves one thread for its subtasks, so the
+    # "before" finishes; two outer tasks that wait without seceding would hang.
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
+                set_as_default=False) as c:
+        yield c
+
+
+TASKS = """\
+from distributed import Client, as_completed, get_client, wait
+
+
+def inc(x):
+    return x + 1
+
+
+"""
+# (id, the task function ``outer(n)``)
+WAIT_CASES = [
+    ("gather-return", """
+        def outer(n):
+            client = get_client()
+            futures = client.map(inc, range(n))
+            return sum(client.gather(futures))
+     """),
+    ("result-return", """
+        def outer(n):
+            return get_client().submit(inc, n).result()
+     """),
+    ("wait-statement", """
+        def outer(n):
+            client = get_client()
+            futures = client.map(inc, range(n))
+            wait(futures)
+            return sorted(f.result() for f in futures)
+     """),
+    ("as-completed-loop", """
+        def outer(n):
+            client = get_client()
+            total = 0
+            for future in as_completed(client.map(inc, range(n))):
+                total += future.result()
+            return total
+     """),
+    ("two-waits", """
+        def outer(n):
+            client = get_client()
+            a = client.submit(inc, n).result()
+            b = client.submit(inc, a)
+            total = a + b.result()
+            return total
+     """),
+    ("in-a-branch", """
+        def outer(n):
+            client = get_client()
+            if n > 0:
+                a = client.submit(inc, n).result()
+                b = client.submit(inc, a).result()
+                return [a, b]
+            return []
+     """),
+    ("per-iteration", """
+        def outer(n):
+            client = get_client()
+            results = []
+            for batch in [range(n), range(n, 2 * n)]:
+                futures = client.map(inc, batch)
+                results.extend(client.gather(futures))
+            return results
+     """),
+]
+
+
+def submitted(body: str) -> str:
+    return TASKS + textwrap.dedent(body) + textwrap.dedent("""
+
+        def run(client: Client, n, outers):
+            return [client.submit(outer, n + i, pure=False) for i in range(outers)]
+    """)
+
+
+@pytest.mark.parametrize("case_id,body", WAIT_CASES, ids=[c[0] for c in WAIT_CASES])
+def test_dsk101_blocking_wait_in_task(client, case_id, body):
+    before = submitted(body)
+    after = unsafe_fix(before, "DSK101")
+    assert "    secede()\n" in after
+    # One outer task: the "before" finishes on two threads, and both give the same values.
+    expected = results(run(before, client, 4, 1))
+    assert_same(expected, results(run(after, client, 4, 1)), after)
+    # Three outer tasks on two threads: without seceding they could wait for each other's
+    # subtasks forever (not run: it would hang); seceded, they finish.
+    assert_same(results(run(after, client, 4, 3))[:1], expected, after)
+
+
+def results(futures):
+    # a deadlock fails the test instead of hanging it
+    return [f.result(timeout=60) for f in futures]
+
+
+def test_dsk101_after_does_not_deadlock(client):
+    """Without secede, two waiting outer tasks on a worker with two threads hang (the
+    catalog's verification); with the fix they finish."""
+    body = WAIT_CASES[0][1]
+    after = unsafe_fix(submitted(body), "DSK101")
+    namespace = {"__name__": "snippet"}
+    exec(compile(after, "<snippet>", "exec"), namespace)
+    futures = [client.submit(namespace["outer"], 5, pure=False) for _ in range(4)]
+    assert results(futures) == [15] * 4
+
+
+@pytest.mark.parametrize("body", [
+    # also called directly: secede() outside a worker raises
+    """
+    def outer(n):
+        return get_client().submit(inc, n).result()
+
+
+    def run(client: Client, n, outers):
+        outer(n)
+        return client.submit(outer, n)
+    """,
+    # a delayed task may run on a local scheduler, where secede() raises
+    """
+    from dask import delayed
+
+
+    @delayed
+    def outer(n):
+        return get_client().submit(inc, n).result()
+    """,
+    # an exception caught in the loop would skip rejoin(), and the next secede() fails
+    """
+    def outer(n):
+        client = get_client()
+        out = []
+        for i in range(n):
+            try:
+                out.append(client.submit(inc, i).result())
+            except ValueError:
+                continue
+        return out
+
+
+    def run(client: Client, n, outers):
+        return client.submit(outer, n)
+    """,
+    # a lambda has no statement to put secede() before
+    """
+    def run(client: Client, n, outers):
+        return client.submit(lambda m: get_client().submit(inc, m).result(), n)
+    """,
+])
+def test_dsk101_no_fix(body):
+    unfixed(TASKS + textwrap.dedent(body), "DSK101")
