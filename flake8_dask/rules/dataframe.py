@@ -1431,11 +1431,11 @@ class LocSetitem(Rule):
     boolean Series (a comparison, `~`, `&`, `|`, `isna()`, `isin()`, `between()`,
     `.str.contains()`, ...) computed from that frame and no other Dask collection, and the
     value is a number, a string, a bool, None, NaN or a Series computed from the frame
-    alone: then the mask and the value have the frame's index and partitions, and
-    `mask()` stores the value in exactly the rows `.loc` selects (verified with dask 2026.8
-    against pandas). The original always raised, but the new code can still differ from what
-    pandas would do: where pandas 3 refuses a value of another dtype (`TypeError: Invalid
-    value '1.5' for dtype 'int64'`), `mask()` upcasts the column; a column that does not exist
+    alone: then the mask and the value have the frame's index and partitions, and `mask()`
+    stores the value in exactly the rows `.loc` selects (verified with dask 2026.8 against
+    pandas). The original always raised, but the new code can still differ from what pandas
+    would do: where pandas 3 refuses a value of another dtype (`TypeError: Invalid value
+    '1.5' for dtype 'int64'`), `mask()` upcasts the column; a column that does not exist
     yet, which pandas would create, makes `ddf["c"]` raise `KeyError`; and rebinding a
     Series name does not change the frame it came from. No fix for `.iloc`, augmented
     assignments, several columns, row labels or a mask or value of unknown origin (an array

@@ -399,20 +399,20 @@ class ComputeInLoop(Rule):
     ```
 
     ## Fix safety
-    Unsafe. For the exact shapes `results.append(<lazy>.compute())` and
-    `out[key] = <lazy>.compute()`, the fix drops `.compute()` so the loop collects the lazy
-    values, and adds after the loop `results = list(dask.compute(*results))` or
-    `out = dict(zip(out, dask.compute(*out.values())))` (importing `dask` if needed). The
-    values are the same, but every result is held in memory at once (peak memory grows),
-    one failing computation loses all the results instead of the ones after it, and the
-    work starts only after the loop. Offered only when the container is bound to an empty
-    list or dict (`[]`, `list()`, `{}`, `dict()`) just before the loop and named nowhere
-    else in it, no other function or `try` handler can see it half filled, the statement
-    runs directly in the loop body or under an `if` (not in a `try` or `with`), the loop
-    has no `else`, makes no lambda or def (late binding: DSK204), and changes in place
-    nothing the lazy value reads (`params[k] = v`, `rows.append(x)`, `a += b`: computed
-    after the loop, the value would see the last state). A mutation the fix cannot see (a
-    helper that changes its argument, an alias) would still be read late.
+    Unsafe. For the exact shapes `results.append(<lazy>.compute())` and `out[key] =
+    <lazy>.compute()`, the fix drops `.compute()` so the loop collects the lazy values, and
+    adds after the loop `results = list(dask.compute(*results))` or `out = dict(zip(out,
+    dask.compute(*out.values())))` (importing `dask` if needed). The values are the same,
+    but every result is held in memory at once (peak memory grows), one failing computation
+    loses all the results instead of the ones after it, and the work starts only after the
+    loop. Offered only when the container is bound to an empty list or dict (`[]`, `list()`,
+    `{}`, `dict()`) just before the loop and named nowhere else in it, no other function or
+    `try` handler can see it half filled, the statement runs directly in the loop body or
+    under an `if` (not in a `try` or `with`), the loop has no `else`, makes no lambda or def
+    (late binding: DSK204), and changes in place nothing the lazy value reads (`params[k] =
+    v`, `rows.append(x)`, `a += b`: computed after the loop, the value would see the last
+    state). A mutation the fix cannot see (a helper that changes its argument, an alias)
+    would still be read late.
 
     ## Options
     None.
@@ -462,15 +462,15 @@ class ComputeInLoop(Rule):
         for loop in m.enclosing_loops(node, comprehensions=False):
             if reads & rebuilt_in_loop(helper, loop):
                 return
-        facts = self._fix_facts(node) or {}
+        facts = self._fix_facts(node)
+        loop, imports = (facts.pop("loop"), facts.pop("imports")) if facts else (None, None)
         yield self.report(
             node,
             f"{label} inside {loop_label(loops[0])} blocks on every iteration: the "
             "computations run one at a time and recompute every input they share; collect "
             "the lazy values in the loop and compute them together after it "
             "(dask.compute(*values))",
-            fixable=bool(facts), fix_target=facts.pop("loop", None),
-            fix_imports=facts.pop("imports", None), fix_data=facts)
+            fixable=facts is not None, fix_target=loop, fix_imports=imports, fix_data=facts)
 
     def fix(self, node, finding):
         import libcst as cst

@@ -60,19 +60,19 @@ class BlockingWaitInTask(Rule):
     Unsafe: the fix inserts `secede()` before the first statement that waits and `rejoin()`
     after the last, in the innermost block that holds them all (no `rejoin()` after a
     statement that returns or raises: the task ends there and its thread leaves the pool
-    anyway, as in the distributed docs' own example), and imports them from the module the file already
-    imports Distributed names from. The task computes the same values, but threads are
-    counted differently: a seceded task no longer occupies a slot, so more tasks than
-    threads can run CPU work at once, and `rejoin()` blocks until a slot frees. Offered
+    anyway, as in the distributed docs' own example), and imports them from the module the
+    file already imports Distributed names from. The task computes the same values, but
+    threads are counted differently: a seceded task no longer occupies a slot, so more tasks
+    than threads can run CPU work at once, and `rejoin()` blocks until a slot frees. Offered
     only for a plain function that is only ever handed to `client.submit`/`client.map` (so
-    it runs on a worker: `secede()` raises `ValueError: No workers found` anywhere else, such
-    as a direct call from a test, or a delayed function computed with a local scheduler),
-    that does not already secede, rejoin or use `worker_client`, and, when the waits are in
-    a loop, where nothing can skip `rejoin()` and come round to `secede()` again (seceding
-    twice raises `KeyError`): no `try` or `with` around them and no `break`/`continue`
-    between them. No fix for lambdas, methods, async functions and generators, nor when
-    the first or last of several waiting statements shares its line with another
-    (`a = f.result(); b = 1`).
+    it runs on a worker: `secede()` raises `ValueError: No worker found` anywhere else,
+    such as a direct call from a test, or a delayed function computed with a local
+    scheduler), that does not already secede, rejoin or use `worker_client`, and, when the
+    waits are in a loop, where nothing can skip `rejoin()` and come round to `secede()`
+    again (seceding twice raises `KeyError`): no `try` or `with` around them and no
+    `break`/`continue` between them. No fix for lambdas, methods, async functions and
+    generators, nor when the first or last of several waiting statements shares its line
+    with another (`a = f.result(); b = 1`).
 
     ## Options
     `dask-client-names`: receivers taken as a Client by name when nothing else is known.
@@ -247,7 +247,7 @@ class BlockingWaitInTask(Rule):
 
     def _only_run_as_task(self, fn) -> bool:
         """The function is named only where it is handed to Dask: ``secede()`` outside a
-        worker raises (ValueError: No workers found), so a direct call from the driver or a
+        worker raises (ValueError: No worker found), so a direct call from the driver or a
         test would break."""
         m = self.model
         for n in ast.walk(m.tree):
