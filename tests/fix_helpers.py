@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEST_RULES_RUNNER = Path(__file__).resolve().parent / "run_fix_with_test_rules.py"
 
-#: A real finding (DSK101) without a fix.
+#: A real finding (DSK101) with no fix applied by default (its fix is unsafe).
 BLOCKING = """\
 import dask
 from distributed import get_client

@@ -642,6 +642,17 @@ PARALLEL_FRAME_METHODS = frozenset({
     "map_partitions", "map_overlap", "apply", "map", "groupby", "rolling", "resample",
     "expanding", "transform", "reduction", "agg", "aggregate", "pivot_table",
 })
+#: Series methods whose result is a boolean Series of the receiver's index: a row mask that
+#: ``.loc[mask, col] = v`` selects by and ``.mask(mask, v)`` takes as its condition (DSK409).
+BOOLEAN_SERIES_METHODS = frozenset({
+    "isna", "isnull", "notna", "notnull", "isin", "between", "duplicated", "eq", "ne", "lt",
+    "le", "gt", "ge",
+})
+#: ``Series.str`` methods that return a boolean Series.
+BOOLEAN_STRING_METHODS = frozenset({"contains", "startswith", "endswith", "match",
+                                    "fullmatch"})
+#: Missing-value constants that ``.loc[mask, col] = v`` and ``.mask(mask, v)`` store alike.
+NAN_CONSTANTS = frozenset({"numpy.nan", "math.nan"})
 
 # Array layouts: where creators take their shape and chunks (model/arrays.py)
 # --------------------------------------------------------------------------------------------

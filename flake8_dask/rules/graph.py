@@ -225,6 +225,24 @@ _DRAINING_BUILTINS = frozenset({"builtins.list", "builtins.tuple", "builtins.set
                                 "builtins.frozenset", "builtins.sorted", "builtins.sum",
                                 "builtins.dict", "builtins.min", "builtins.max"})
 _CONTROL_STATEMENTS = (ast.Break, ast.Continue, ast.Return, ast.Raise)
+_TRY_NODES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+#: Statements that do nothing for their effect (DSK302's fix moves the computes past them).
+_PLAIN_STATEMENTS = (ast.If, ast.For, ast.While, ast.Pass, ast.Break, ast.Continue,
+                     ast.Assert)
+#: Methods that change their receiver in place (containers, arrays, frames).
+_MUTATING_METHODS = V.CONTAINER_MUTATORS | V.INPUT_MUTATORS_STATEMENT
+
+
+def _root_name(expr: ast.AST) -> str | None:
+    """``a`` for ``a``, ``a.b[c].d`` and ``a.f()``; None for anything else."""
+    while True:
+        t = type(expr)
+        if t in (ast.Attribute, ast.Subscript):
+            expr = expr.value
+        elif t is ast.Call:
+            expr = expr.func
+        else:
+            return expr.id if t is ast.Name else None
 
 
 def short(node: ast.AST, limit: int = 40) -> str:
@@ -381,13 +399,20 @@ class ComputeInLoop(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (collect the lazy values in the loop and call
-    `dask.compute(*values)` once after it) is unsafe, and will be offered only for the exact
-    shapes `results.append(<lazy>.compute())` and `out[k] = <lazy>.compute()` with no other
-    use of the result in the loop: it holds every result in memory at once (peak memory
-    grows), one failing computation loses all the results instead of the ones after it,
-    and a lambda or nested function in the lazy value that reads the loop variable would
-    then see only its last value (DSK204), so such loops must be rewritten by hand.
+    Unsafe. For the exact shapes `results.append(<lazy>.compute())` and `out[key] =
+    <lazy>.compute()`, the fix drops `.compute()` so the loop collects the lazy values, and
+    adds after the loop `results = list(dask.compute(*results))` or `out = dict(zip(out,
+    dask.compute(*out.values())))` (importing `dask` if needed). The values are the same,
+    but every result is held in memory at once (peak memory grows), one failing computation
+    loses all the results instead of the ones after it, and the work starts only after the
+    loop. Offered only when the container is bound to an empty list or dict (`[]`, `list()`,
+    `{}`, `dict()`) just before the loop and named nowhere else in it, no other function or
+    `try` handler can see it half filled, the statement runs directly in the loop body or
+    under an `if` (not in a `try` or `with`), the loop has no `else`, makes no lambda or def
+    (late binding: DSK204), and changes in place nothing the lazy value reads (`params[k] =
+    v`, `rows.append(x)`, `a += b`: computed after the loop, the value would see the last
+    state). A mutation the fix cannot see (a helper that changes its argument, an alias)
+    would still be read late.
 
     ## Options
     None.
@@ -413,6 +438,8 @@ class ComputeInLoop(Rule):
     code = "DSK302"
     name = "compute-in-loop"
     node_types = (ast.Call,)
+    fix_safety = Safety.UNSAFE
+    fix_title = "Collect the lazy values in the loop and compute them once after it"
     call_names = frozenset({"compute", "result", "gather"}) | \
         last_names(V.DASK_COMPUTE_FUNCTIONS)
 
@@ -435,12 +462,232 @@ class ComputeInLoop(Rule):
         for loop in m.enclosing_loops(node, comprehensions=False):
             if reads & rebuilt_in_loop(helper, loop):
                 return
+        facts = self._fix_facts(node)
+        loop, imports = (facts.pop("loop"), facts.pop("imports")) if facts else (None, None)
         yield self.report(
             node,
             f"{label} inside {loop_label(loops[0])} blocks on every iteration: the "
             "computations run one at a time and recompute every input they share; collect "
             "the lazy values in the loop and compute them together after it "
-            "(dask.compute(*values))")
+            "(dask.compute(*values))",
+            fixable=facts is not None, fix_target=loop, fix_imports=imports, fix_data=facts)
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        container, compute = data["container"], data["compute"]
+
+        def lazy(call):
+            """``<lazy>`` for ``<lazy>.compute()``."""
+            if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or \
+                    call.func.attr.value != "compute" or call.args:
+                raise ValueError("DSK302: the compute call moved")
+            value = call.func.value
+            return value if isinstance(value, (cst.NamedExpr, cst.Yield, cst.Tuple)) \
+                else E.strip_parentheses(value)
+
+        def named(expr) -> bool:
+            return isinstance(expr, cst.Name) and expr.value == container
+
+        class Uncompute(cst.CSTTransformer):
+            """``c.append(<lazy>.compute())`` -> ``c.append(<lazy>)``; ``c[k] = <lazy>
+            .compute()`` -> ``c[k] = <lazy>``: the one statement naming the container."""
+            done = 0
+
+            def leave_Call(self, original, updated):
+                func = updated.func
+                if isinstance(func, cst.Attribute) and func.attr.value == "append" and \
+                        named(func.value):
+                    self.done += 1
+                    arg = updated.args[0]
+                    return updated.with_changes(args=[arg.with_changes(value=lazy(arg.value))])
+                return updated
+
+            def leave_Assign(self, original, updated):
+                target = updated.targets[0].target
+                if isinstance(target, cst.Subscript) and named(target.value):
+                    self.done += 1
+                    return updated.with_changes(value=lazy(updated.value))
+                return updated
+
+        visitor = Uncompute()
+        loop = node.visit(visitor)
+        if visitor.done != 1:
+            raise ValueError("DSK302: the collecting statement moved")
+        if data["shape"] == "list":
+            after = f"{container} = list({compute}(*{container}))"
+        else:
+            after = f"{container} = dict(zip({container}, {compute}(*{container}.values())))"
+        return cst.FlattenSentinel([loop, cst.parse_statement(after)])
+
+    # ------------------------------------------------------------------ the fix
+    def _fix_facts(self, node: ast.Call) -> dict | None:
+        """What the fix needs, for the two shapes it rewrites: ``results.append(<lazy>
+        .compute())`` and ``out[key] = <lazy>.compute()``, where the container is bound to an
+        empty list or dict just before the loop and used nowhere else in it. None when the
+        values could differ once computed after the loop, or the code cannot be rewritten
+        without losing something."""
+        m = self.model
+        func = node.func
+        if type(func) is not ast.Attribute or func.attr != "compute" or node.args or \
+                node.keywords or func.value.end_lineno != node.end_lineno:
+            return None  # arguments, or a comment between the value and .compute()
+        parent = node._dsk_parent
+        if type(parent) is ast.Call:
+            method = parent.func
+            stmt = parent._dsk_parent
+            if type(method) is not ast.Attribute or method.attr != "append" or \
+                    type(method.value) is not ast.Name or parent.args != [node] or \
+                    parent.keywords or type(stmt) is not ast.Expr:
+                return None
+            container, shape = method.value.id, "list"
+        elif type(parent) is ast.Assign and len(parent.targets) == 1:
+            target = parent.targets[0]
+            if type(target) is not ast.Subscript or type(target.value) is not ast.Name or \
+                    type(target.slice) is ast.Slice:
+                return None
+            container, shape, stmt = target.value.id, "dict", parent
+        else:
+            return None
+        loop = self._loop_around(stmt)
+        if loop is None or not self._no_other_effects(loop, stmt) or \
+                not self._only_use_in(container, loop) or \
+                not self._starts_empty(container, shape, loop) or \
+                not self._local_to_scope(container, loop) or \
+                not self._computes_the_same_after(func.value, loop):
+            return None
+        compute = E.bound_name(m, "dask.compute", loop)
+        imports: list = []
+        if not compute:
+            if m.lookup("dask", loop._dsk_scope)[0] is not None:
+                return None  # ``dask`` is some other name here
+            compute, imports = "dask.compute", [("dask", None, None)]
+        return {"loop": loop, "imports": imports, "container": container, "shape": shape,
+                "compute": compute}
+
+    @staticmethod
+    def _loop_around(stmt: ast.stmt) -> ast.AST | None:
+        """The ``for``/``while`` loop whose iteration runs ``stmt`` directly or under ``if``
+        (not inside a ``try`` or ``with``, whose handling of the compute would move)."""
+        node = stmt
+        while True:
+            parent = node._dsk_parent
+            field = getattr(node, "_dsk_field", None)
+            if type(parent) is ast.If and field in ("body", "orelse"):
+                node = parent
+                continue
+            if type(parent) in (ast.For, ast.While) and field == "body" and not parent.orelse:
+                return parent
+            return None
+
+    @staticmethod
+    def _no_other_effects(loop: ast.AST, collecting: ast.stmt) -> bool:
+        """The loop does nothing for its effect but collect: its statements assign names,
+        branch and loop. A statement run for its effect (``frame.to_csv(path)``, ``print``,
+        ``with open(...)``) could change what a lazy value reads, and would then run before
+        every computation instead of between them."""
+        for s in ast.walk(loop):
+            if not isinstance(s, ast.stmt) or s is loop:
+                continue
+            t = type(s)
+            if s is collecting or t in _PLAIN_STATEMENTS:
+                continue
+            if t in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+                targets = s.targets if t is ast.Assign else [s.target]
+                if all(type(n) in (ast.Name, ast.Tuple, ast.List, ast.Store)
+                       for target in targets for n in ast.walk(target)):
+                    continue
+            return False
+        return True
+
+    @staticmethod
+    def _only_use_in(container: str, loop: ast.AST) -> bool:
+        """The container is named once in the loop (the collecting statement), and the loop
+        makes no function: a lambda or def in a lazy value reads the loop variables when
+        the values are computed, after the loop (late binding)."""
+        uses = 0
+        for n in ast.walk(loop):
+            if isinstance(n, _SCOPE_NODES) or type(n) is ast.Lambda:
+                return False
+            if type(n) is ast.Name and n.id == container:
+                uses += 1
+        return uses == 1
+
+    def _starts_empty(self, container: str, shape: str, loop: ast.AST) -> bool:
+        """An earlier statement of the loop's block binds the container to an empty list
+        (``[]``, ``list()``) or dict (``{}``, ``dict()``), and nothing between names it."""
+        block = getattr(loop._dsk_parent, getattr(loop, "_dsk_field", ""), None)
+        if type(block) is not list:
+            return False
+        index = next((i for i, s in enumerate(block) if s is loop), None)
+        for s in reversed(block[:index or 0]):
+            t = type(s)
+            target = s.targets[0] if t is ast.Assign and len(s.targets) == 1 else \
+                s.target if t is ast.AnnAssign else None
+            if type(target) is ast.Name and target.id == container:
+                return s.value is not None and self._empty(s.value, shape)
+            if any(type(n) is ast.Name and n.id == container for n in ast.walk(s)):
+                return False
+        return False
+
+    def _empty(self, value: ast.AST, shape: str) -> bool:
+        t = type(value)
+        if shape == "list":
+            return t is ast.List and not value.elts or t is ast.Call and not value.args and \
+                not value.keywords and self.model.qualname(value.func) == "builtins.list"
+        return t is ast.Dict and not value.keys or t is ast.Call and not value.args and \
+            not value.keywords and self.model.qualname(value.func) == "builtins.dict"
+
+    def _local_to_scope(self, container: str, loop: ast.AST) -> bool:
+        """Only the code of the loop's scope sees the container (no ``global`` or
+        ``nonlocal`` name, no closure or other function reading it, no ``try`` around the
+        loop whose handlers could see it half filled)."""
+        m = self.model
+        scope = loop._dsk_scope
+        if container in scope.global_names or container in scope.nonlocal_names:
+            return False
+        for anc in m.ancestors(loop):
+            if anc is scope.node:
+                break
+            if type(anc) in _TRY_NODES and (anc.handlers or any(
+                    type(n) is ast.Name and n.id == container
+                    for s in anc.finalbody for n in ast.walk(s))):
+                return False
+        for n in ast.walk(scope.node):
+            if type(n) is not ast.Name or n.id != container:
+                continue
+            inner = n._dsk_scope
+            if inner is scope:
+                continue
+            found, _ = m.lookup(container, inner)
+            if found is not scope:
+                continue  # another function's own variable of the same name
+            while inner is not scope:
+                if inner.kind != "comprehension":
+                    return False  # a closure or a global read elsewhere
+                inner = inner.parent
+        return True
+
+    def _computes_the_same_after(self, lazy: ast.AST, loop: ast.AST) -> bool:
+        """Nothing in the loop changes, in place, an object the lazy value reads: computed
+        after the loop, it would see the last state (``params["k"] = v``, ``rows.append``,
+        ``a += [x]``). Rebinding a name is fine: the graph holds the old object."""
+        read = names_read(lazy)
+        for n in ast.walk(loop):
+            t = type(n)
+            if t in (ast.Subscript, ast.Attribute) and type(n.ctx) in (ast.Store, ast.Del):
+                root = _root_name(n)
+            elif t is ast.AugAssign:
+                root = _root_name(n.target)
+            elif t is ast.Call and type(n.func) is ast.Attribute and \
+                    n.func.attr in _MUTATING_METHODS:
+                root = _root_name(n.func.value)
+            else:
+                continue
+            if root is None or root in read:
+                return False
+        return True
 
     # ------------------------------------------------------------------ what is computed
     def _computed(self, node: ast.Call):
