@@ -372,6 +372,7 @@ def apply_fixes(source: str, findings: list[Finding]
                        "comment with no final newline?)")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = _FixTransformer(targets)
+    transformer.default_indent = module.default_indent
     try:
         new_module = wrapper.visit(transformer)
     except FixError:
@@ -598,6 +599,7 @@ def _define_transformer():
             #: id(original SimpleStatementLine) -> (original small statement, items)
             self.splits: dict[int, tuple[object, list]] = {}
             self.lines: list = []  # the SimpleStatementLines being visited
+            self.default_indent = "    "  # the module's (set by apply_fixes)
 
         def on_visit(self, node) -> bool:
             if isinstance(node, cst.SimpleStatementLine):
@@ -680,7 +682,9 @@ def _define_transformer():
                 if len(updated_node.body) != len(body):  # no other fix may touch the block
                     self.skipped.append((t, "its block was changed by another fix"))
                     continue
-                items = t.finding.rule.fix(list(updated_node.body[first:last + 1]), t.finding)
+                indent = getattr(original_node, "indent", None) or self.default_indent
+                items = t.finding.rule.fix(Statements(updated_node.body[first:last + 1], indent),
+                                           t.finding)
                 if items is None:
                     raise FixError(f"the fix for {t.finding.code} (line {t.finding.line}) "
                                    "returned nothing")
@@ -728,6 +732,16 @@ def _define_transformer():
         return cst.FlattenSentinel(out)
 
     return FixTransformer
+
+
+class Statements(list):
+    """What the codemod of a StatementRun target receives: the libcst statements of the run,
+    and ``indent``, one level of indentation of their block (a tab, four spaces...), for the
+    blocks the codemod creates."""
+
+    def __init__(self, statements, indent: str):
+        super().__init__(statements)
+        self.indent = indent
 
 
 def _inside(inner: Range, outer: Range) -> bool:

@@ -143,7 +143,9 @@ class Rule:
         new ``if`` or ``with``) reports with ``fix_target=StatementRun(first, last, block)``
         (``flake8_dask.findings``): the codemod then receives the list of libcst statements
         from ``first`` to ``last`` (``SimpleStatementLine`` / compound statements, with
-        their comments) and returns the list of statements that replaces them. Each of the
+        their comments), whose ``indent`` attribute is one level of indentation of their
+        block (for the blocks it creates: files and blocks may be indented with tabs or
+        two spaces), and returns the list of statements that replaces them. Each of the
         two must start and end a line of its own (not share it through ``;``, not be the
         body of ``if x: ...`` on one line), else the fix is skipped. No other fix changes
         that block in the same pass: its range, for overlaps, is the whole block's.
