@@ -53,12 +53,15 @@ def test_misaligned_chunks_not_fixed(expr):
     assert_reported_not_fixed(ARRAYS + f"out = {expr}\n", "DSK502")
 
 
-def test_misaligned_chunks_fixes_every_other_operand():
-    # the second rows needs no rechunk
-    assert_fixed(ARRAYS + "out = da.map_blocks(np.maximum, rows, cols, -cols, rows)\n",
+def test_misaligned_chunks_binary_function_gets_its_two_arrays_only():
+    # np.maximum(a, b, c) would take c as its output array: no fix for three arrays.
+    assert_reported_not_fixed(ARRAYS + "out = da.map_blocks(np.maximum, rows, cols, cols)\n",
+                              "DSK502")
+    assert_reported_not_fixed(ARRAYS + "out = da.map_blocks(np.add, rows, cols, 2)\n", "DSK502")
+    assert_fixed(ARRAYS + "out = da.blockwise(np.add, 'ij', rows, 'ij', -cols, 'ij')\n",
                  "DSK502",
-                 ARRAYS + "out = da.map_blocks(np.maximum, rows, cols.rechunk(rows.chunks), "
-                 "(-cols).rechunk(rows.chunks), rows)\n")
+                 ARRAYS + "out = da.blockwise(np.add, 'ij', rows, 'ij', (-cols).rechunk("
+                 "rows.chunks), 'ij')\n")
 
 
 # ============================================================================ DSK601

@@ -189,7 +189,9 @@ class MisalignedChunks(Rule):
     it can combine them block by block. Verified with dask 2026.8: adding two
     (1000, 1000) arrays chunked (1000, 10) and (10, 1000) warns "PerformanceWarning:
     Increasing number of chunks by factor of 100", and the result has 100 × 100 blocks;
-    `da.map_blocks(np.add, a, b)` gives the same 100 × 100 blocks without a warning.
+    `da.map_blocks(np.add, a, b)` declares the same 100 × 100 blocks without a warning, and
+    its compute then fails with "ValueError: operands could not be broadcast together with
+    shapes (1000,10) (10,1000)": it hands the function the blocks as they are.
     Chunks "should align with the computation" (Dask docs).
 
     ## Example
@@ -207,19 +209,21 @@ class MisalignedChunks(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the other arrays are rechunked to the chunks of the first one written as a plain
+    Unsafe: the other array is rechunked to the chunks of the first one written as a plain
     name (`a + b` -> `a + b.rechunk(a.chunks)`, `da.map_blocks(np.add, a, b)` ->
-    `da.map_blocks(np.add, a, b.rechunk(a.chunks))`). The values are the same, but the result
-    now has `a`'s blocks instead of the common refinement of both layouts, and the rechunk
-    of `b` is an all-to-all transfer: which side to rechunk, and to what, is a trade-off
-    between memory and communication that depends on the rest of the program, and it changes
-    the blocks later steps (and files written) see. No fix when neither side is a plain name
-    (reading `.chunks` would evaluate an expression twice), when the shapes differ
-    (broadcasting), when a side is a `rechunk()` already (chosen on purpose), for a
-    `blockwise` whose arrays have different indices, and for a `map_blocks`/`blockwise`
-    whose function is not an elementwise NumPy function (`np.add`, `np.multiply`, ...,
-    `operator.add`, ...) or that sets the output's layout (`chunks=`, `drop_axis=`, ...): a
-    function that depends on its blocks would compute other values.
+    `da.map_blocks(np.add, a, b.rechunk(a.chunks))`). The values are the same, but the
+    result now has `a`'s blocks instead of the common refinement of both layouts, and the
+    rechunk of `b` is an all-to-all transfer: which side to rechunk, and to what, is a
+    trade-off between memory and communication that depends on the rest of the program,
+    and it changes the blocks later steps (and files written) see. (For `map_blocks`, the
+    original failed at compute time, see above, and the fixed code works.) No fix when
+    neither side is a plain name (reading `.chunks` would evaluate an expression twice),
+    when the shapes differ (broadcasting), when a side is a `rechunk()` already (chosen on
+    purpose), for a `blockwise` whose arrays have different indices, and for a
+    `map_blocks`/`blockwise` that does not hand exactly the two arrays to an elementwise
+    binary function (`np.add`, `np.multiply`, ..., `operator.add`, ...) or that sets the
+    output's layout (`chunks=`, `drop_axis=`, ...): a function that depends on its blocks
+    would compute other values.
 
     ## Options
     None.
@@ -287,8 +291,18 @@ class MisalignedChunks(Rule):
             return None
         if type(node) is ast.Call:
             function = node.args[0] if node.args else None
-            if m.qualname(function) not in V.ELEMENTWISE_BINARY_FUNCTIONS or any(
-                    kw.arg in V.ARRAY_BLOCK_LAYOUT_KEYWORDS for kw in node.keywords):
+            # The binary function gets exactly the two arrays: ``map_blocks(f, a, b)``,
+            # ``a.map_blocks(f, b)``, ``blockwise(f, out_index, a, index, b, index)``.
+            if m.qualname(node.func) in V.ARRAY_BLOCKWISE_FUNCTIONS:
+                arguments = 2 + 2 * len(pairs)
+            else:
+                arguments = 1 + len(pairs)
+            if type(node.func) is ast.Attribute and node.func.attr == "map_blocks" and \
+                    m.qualname(node.func) is None:
+                arguments -= 1  # the receiver is the first array
+            if m.qualname(function) not in V.ELEMENTWISE_BINARY_FUNCTIONS or len(pairs) != 2 \
+                    or len(node.args) != arguments or any(
+                        kw.arg in V.ARRAY_BLOCK_LAYOUT_KEYWORDS for kw in node.keywords):
                 return None
         if any(type(n) is ast.NamedExpr for n in ast.walk(node)):
             return None  # ``x.chunks`` must name the array it named in the expression
