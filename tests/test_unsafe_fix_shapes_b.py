@@ -53,6 +53,13 @@ def test_misaligned_chunks_not_fixed(expr):
     assert_reported_not_fixed(ARRAYS + f"out = {expr}\n", "DSK502")
 
 
+def test_misaligned_chunks_not_fixed_where_the_warning_is_expected():
+    # dask's own test suite does this (dask/array/tests/test_array_core.py)
+    assert_reported_not_fixed(ARRAYS + "import pytest\n\n\ndef test_warns():\n"
+                              "    with pytest.warns(da.core.PerformanceWarning):\n"
+                              "        rows + cols\n", "DSK502")
+
+
 def test_misaligned_chunks_binary_function_gets_its_two_arrays_only():
     # np.maximum(a, b, c) would take c as its output array: no fix for three arrays.
     assert_reported_not_fixed(ARRAYS + "out = da.map_blocks(np.maximum, rows, cols, cols)\n",

@@ -223,7 +223,8 @@ class MisalignedChunks(Rule):
     `map_blocks`/`blockwise` that does not hand exactly the two arrays to an elementwise
     binary function (`np.add`, `np.multiply`, ..., `operator.add`, ...) or that sets the
     output's layout (`chunks=`, `drop_axis=`, ...): a function that depends on its blocks
-    would compute other values.
+    would compute other values. No fix either where a warning or an exception is expected
+    (`with pytest.warns(PerformanceWarning):`): a test wants the misalignment there.
 
     ## Options
     None.
@@ -285,6 +286,8 @@ class MisalignedChunks(Rule):
         m = self.model
         if len(pairs) != len(operands):
             return None  # a scalar argument: the positions below would not match
+        if m.expects_failure(node):
+            return None  # ``with pytest.warns(PerformanceWarning):`` wants the warning
         shapes = {layout.shape for _, layout, _ in pairs}
         indexes = {index for _, _, index in pairs}
         if len(shapes) != 1 or len(indexes) != 1:
