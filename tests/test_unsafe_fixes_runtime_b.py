@@ -9,7 +9,6 @@ the same results and leaves no cluster running.
 import os
 import subprocess
 import sys
-import textwrap
 import warnings
 
 import pytest
