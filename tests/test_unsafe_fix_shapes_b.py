@@ -218,3 +218,18 @@ def test_unclosed_cluster_not_fixed(body):
     source = HEADER + "def run(ps):\n" + textwrap.indent(body, "    ") + \
         "\n\nfor _ in range(2):\n    run([1])\n"
     assert_reported_not_fixed(source, "DSK602")
+
+
+def test_main_guard_and_with_block_compose_over_two_passes():
+    source = ("from dask.distributed import Client\n"
+              "for n in (1, 2):\n"
+              "    client = Client(n_workers=n)\n"
+              "    print(client.submit(abs, -n).result())\n")
+    result = fix_source(source, unsafe=True)
+    assert result.error is None and not result.warnings and result.passes == 2
+    assert [a.code for a in result.applied] == ["DSK601", "DSK602"]
+    assert result.source == ("from dask.distributed import Client\n"
+                             "if __name__ == \"__main__\":\n"
+                             "    for n in (1, 2):\n"
+                             "        with Client(n_workers=n) as client:\n"
+                             "            print(client.submit(abs, -n).result())\n")
