@@ -21,6 +21,23 @@ class Safety(enum.Enum):
 ImportSpec = tuple[str, "str | None", "str | None"]
 
 
+class StatementRun:
+    """A fix target made of consecutive statements of one block: ``first`` to ``last``, both
+    in ``block`` (the list of statements of a module or of a compound statement's body),
+    each starting and ending a line of its own. The codemod receives the libcst statements
+    of the run as a list and returns the list of statements to put in their place (to wrap
+    them in a new compound statement, for instance). While it runs, no other fix touches
+    the block: its range, for overlaps, is the whole block's."""
+
+    __slots__ = ("first", "last", "block", "lineno", "col_offset", "end_lineno",
+                 "end_col_offset")
+
+    def __init__(self, first: ast.stmt, last: ast.stmt, block: list[ast.stmt]):
+        self.first, self.last, self.block = first, last, block
+        self.lineno, self.col_offset = first.lineno, first.col_offset
+        self.end_lineno, self.end_col_offset = last.end_lineno, last.end_col_offset
+
+
 @dataclass
 class Fix:
     safety: Safety
@@ -28,9 +45,9 @@ class Fix:
     #: Extra facts the rule's codemod needs (names, positions), computed at detection time.
     data: dict[str, Any] = field(default_factory=dict)
     #: The ast node the codemod rewrites when it is not the reported one (e.g. the statement
-    #: that holds the reported call, to insert a statement before or after it). ``None``: the
-    #: reported node.
-    target: ast.AST | None = field(default=None, repr=False, compare=False)
+    #: that holds the reported call, to insert a statement before or after it), or a
+    #: :class:`StatementRun`. ``None``: the reported node.
+    target: ast.AST | StatementRun | None = field(default=None, repr=False, compare=False)
     #: Imports the rewritten code needs; the fix engine adds the missing ones (libcst's
     #: ``AddImportsVisitor``). A codemod may append to this list while it runs.
     imports: list[ImportSpec] = field(default_factory=list)

@@ -180,6 +180,9 @@ SNIPPETS = [
     [(0, "{a} = dd.read_csv({s})"), (0, "{v} = {a}.values[:10]")],  # DSK503
     [(0, "{a} = da.ones(10, chunks=5)"), (0, "{v} = float({a}.sum())"),  # DSK504
      (0, "{b} = np.asarray({a})")],
+    [(0, "{a} = da.ones((100, 100), chunks=(1, 100))"),  # DSK502
+     (0, "{b} = da.ones((100, 100), chunks=(100, 1))"), (0, "{v} = {a} + {b}")],
+    [(0, "{c} = Client()"), (0, "{v} = {c}.submit({f}, 1).result()")],  # DSK601, DSK602
 ]
 HEADER = ["import dask", "import dask.array as da", "import dask.bag as db",
           "import dask.dataframe as dd", "from dask import delayed",

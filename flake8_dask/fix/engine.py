@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..checker import analyze, mentions_dask
-from ..findings import Finding, Safety
+from ..findings import Finding, Safety, StatementRun
 from ..options import Options
 from ..rules import Rule
 from .noqa import NoqaMap
@@ -285,10 +285,13 @@ def character_range(node: ast.AST, lines: list[str]) -> Range:
 class _Target:
     finding: Finding
     range: Range
-    category: str  # "expr", "stmt" or "any"
+    category: str  # "expr", "stmt", "statements" (a StatementRun) or "any"
     #: For ast nodes whose range includes parentheses that libcst leaves out.
     inner_type: str | None = None
     node: object = None  # the libcst node found
+    #: The range no other fix of the same pass may overlap, when it is not ``range`` (a
+    #: StatementRun's whole block).
+    span: Range | None = None
 
 
 _PARENTHESIZED = {ast.Tuple: "Tuple", ast.GeneratorExp: "GeneratorExp"}
@@ -296,6 +299,10 @@ _PARENTHESIZED = {ast.Tuple: "Tuple", ast.GeneratorExp: "GeneratorExp"}
 
 def _target_for(f: Finding, lines: list[str]) -> _Target:
     target_node = f.fix.target if f.fix is not None else None
+    if isinstance(target_node, StatementRun):
+        block = target_node.block
+        span = character_range(block[0], lines)[:2] + character_range(block[-1], lines)[2:]
+        return _Target(f, character_range(target_node, lines), "statements", span=span)
     ast_node = target_node if target_node is not None else f.node
     if target_node is not None:
         rng = character_range(target_node, lines)
@@ -310,7 +317,7 @@ def _disjoint_targets(findings: list[Finding], lines: list[str]) -> list[_Target
     """The targets of one pass: in source order, skipping any that overlaps one already
     taken (it is applied in a later pass, on the rewritten code)."""
     targets = sorted((_target_for(f, lines) for f in findings),
-                     key=lambda t: (t.range[0], t.range[1], -t.range[2], -t.range[3]))
+                     key=lambda t: (_span(t)[0], _span(t)[1], -_span(t)[2], -_span(t)[3]))
     taken: list[_Target] = []
     # In start order, a target overlaps a taken one exactly when it starts before the
     # furthest end taken so far, or has the same range (empty ranges): no pairwise scan,
@@ -318,13 +325,18 @@ def _disjoint_targets(findings: list[Finding], lines: list[str]) -> list[_Target
     furthest: tuple[int, int] | None = None
     ranges: set[Range] = set()
     for t in targets:
-        start, end = (t.range[0], t.range[1]), (t.range[2], t.range[3])
-        if (furthest is not None and start < furthest) or t.range in ranges:
+        span = _span(t)
+        start, end = (span[0], span[1]), (span[2], span[3])
+        if (furthest is not None and start < furthest) or span in ranges:
             continue
         taken.append(t)
-        ranges.add(t.range)
+        ranges.add(span)
         furthest = end if furthest is None else max(furthest, end)
     return taken
+
+
+def _span(t: _Target) -> Range:
+    return t.span if t.span is not None else t.range
 
 
 def apply_fixes(source: str, findings: list[Finding]
@@ -360,6 +372,7 @@ def apply_fixes(source: str, findings: list[Finding]
                        "comment with no final newline?)")
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = _FixTransformer(targets)
+    transformer.default_indent = module.default_indent
     try:
         new_module = wrapper.visit(transformer)
     except FixError:
@@ -576,8 +589,9 @@ def _define_transformer():
             self.targets = targets
             self.by_range: dict[Range, list[_Target]] = {}
             self.fuzzy = [t for t in targets if t.inner_type]
+            self.runs = [t for t in targets if t.category == "statements"]
             for t in targets:
-                if not t.inner_type:
+                if not t.inner_type and t.category != "statements":
                     self.by_range.setdefault(t.range, []).append(t)
             self.chosen: dict[int, _Target] = {}  # id(original node) -> target
             self.applied: list[_Target] = []
@@ -585,6 +599,7 @@ def _define_transformer():
             #: id(original SimpleStatementLine) -> (original small statement, items)
             self.splits: dict[int, tuple[object, list]] = {}
             self.lines: list = []  # the SimpleStatementLines being visited
+            self.default_indent = "    "  # the module's (set by apply_fixes)
 
         def on_visit(self, node) -> bool:
             if isinstance(node, cst.SimpleStatementLine):
@@ -606,6 +621,8 @@ def _define_transformer():
             return True
 
         def on_leave(self, original_node, updated_node):
+            if self.runs and isinstance(original_node, (cst.Module, cst.IndentedBlock)):
+                return self.replace_runs(original_node, updated_node)
             if isinstance(original_node, cst.SimpleStatementLine):
                 self.lines.pop()
                 split = self.splits.pop(id(original_node), None)
@@ -635,6 +652,48 @@ def _define_transformer():
                 return updated_node
             self.applied.append(target)
             return replacement
+
+        def replace_runs(self, original_node, updated_node):
+            """The runs of statements (StatementRun targets) of this block, rewritten."""
+            body = original_node.body
+            if not body:
+                return updated_node
+            first_pos = self.get_metadata(PositionProvider, body[0], None)
+            last_pos = self.get_metadata(PositionProvider, body[-1], None)
+            if first_pos is None or last_pos is None:
+                return updated_node
+            for t in self.runs:
+                start, end = (t.range[0], t.range[1]), (t.range[2], t.range[3])
+                if t.node is not None or start < (first_pos.start.line, first_pos.start.column) \
+                        or end > (last_pos.end.line, last_pos.end.column):
+                    continue
+                first = last = None
+                for i, child in enumerate(body):
+                    pos = self.get_metadata(PositionProvider, child, None)
+                    if pos is None:
+                        continue
+                    if (pos.start.line, pos.start.column) == start:
+                        first = i
+                    if (pos.end.line, pos.end.column) == end:
+                        last = i
+                if first is None or last is None or last < first:
+                    continue  # not this block's statements (a nested block's, maybe)
+                t.node = original_node
+                if len(updated_node.body) != len(body):  # no other fix may touch the block
+                    self.skipped.append((t, "its block was changed by another fix"))
+                    continue
+                indent = getattr(original_node, "indent", None) or self.default_indent
+                items = t.finding.rule.fix(Statements(updated_node.body[first:last + 1], indent),
+                                           t.finding)
+                if items is None:
+                    raise FixError(f"the fix for {t.finding.code} (line {t.finding.line}) "
+                                   "returned nothing")
+                if isinstance(items, cst.FlattenSentinel):
+                    items = items.nodes
+                updated_node = updated_node.with_changes(body=[
+                    *updated_node.body[:first], *items, *updated_node.body[last + 1:]])
+                self.applied.append(t)
+            return updated_node
 
     def split_line(line, original_small, items):
         """One line per item, for a small statement alone on ``line`` (see ``Rule.fix``)."""
@@ -673,6 +732,16 @@ def _define_transformer():
         return cst.FlattenSentinel(out)
 
     return FixTransformer
+
+
+class Statements(list):
+    """What the codemod of a StatementRun target receives: the libcst statements of the run,
+    and ``indent``, one level of indentation of their block (a tab, four spaces...), for the
+    blocks the codemod creates."""
+
+    def __init__(self, statements, indent: str):
+        super().__init__(statements)
+        self.indent = indent
 
 
 def _inside(inner: Range, outer: Range) -> bool:

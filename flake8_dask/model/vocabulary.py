@@ -689,6 +689,21 @@ ARRAY_LAYOUT_PRESERVING_METHODS = frozenset({"astype", "persist", "copy", "round
 #: Array functions that align the chunks of all their array arguments (``unify_chunks``).
 ARRAY_ALIGNING_FUNCTIONS = frozenset({"dask.array.map_blocks"})
 ARRAY_BLOCKWISE_FUNCTIONS = frozenset({"dask.array.blockwise"})
+#: Binary functions that work element by element, so ``map_blocks``/``blockwise`` give the
+#: same values whatever the blocks (DSK502's fix changes the blocks they see).
+ELEMENTWISE_BINARY_FUNCTIONS = frozenset(
+    f"{module}.{name}" for module in ("numpy", "dask.array") for name in (
+        "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "power",
+        "mod", "remainder", "maximum", "minimum", "fmax", "fmin", "hypot", "arctan2",
+        "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
+        "bitwise_xor", "equal", "not_equal", "less", "less_equal", "greater",
+        "greater_equal")) | frozenset(
+    f"operator.{name}" for name in ("add", "sub", "mul", "truediv", "floordiv", "pow", "mod",
+                                    "and_", "or_", "xor", "eq", "ne", "lt", "le", "gt",
+                                    "ge"))
+#: ``map_blocks``/``blockwise`` keywords that set the output's blocks from the inputs'.
+ARRAY_BLOCK_LAYOUT_KEYWORDS = frozenset({"chunks", "drop_axis", "new_axis", "adjust_chunks",
+                                         "new_axes", "concatenate", "align_arrays"})
 
 # --------------------------------------------------------------------------------------------
 # Implicit computes (DSK504)

@@ -192,3 +192,20 @@ def strip_parentheses(node):
     if getattr(node, "lpar", None):
         return node.with_changes(lpar=[], rpar=[])
     return node
+
+
+# ---------------------------------------------------------------------------- moving blocks
+def indented_deeper(statements):
+    """``statements`` ready to move one block deeper (under a new ``if`` or ``with``): the
+    blank lines between and inside them lose the indentation libcst would give them, which
+    would leave whitespace-only lines (comment lines keep theirs and move with the code)."""
+    import libcst as cst
+
+    class _Blank(cst.CSTTransformer):
+        def leave_EmptyLine(self, original_node, updated_node):  # noqa: N802 - libcst's name
+            if updated_node.comment is None and updated_node.indent:
+                return updated_node.with_changes(indent=False)
+            return updated_node
+
+    blank = _Blank()
+    return [s.visit(blank) for s in statements]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, ClassVar, Iterator
 
-from ..findings import Finding, Fix, Safety
+from ..findings import Finding, Fix, Safety, StatementRun
 
 if TYPE_CHECKING:
     from ..model import SemanticModel
@@ -70,12 +70,13 @@ class Rule:
 
     # ------------------------------------------------------------------ helpers
     def report(self, node: ast.AST, message: str, *, fix_data: dict | None = None,
-               fixable: bool = True, fix_target: ast.AST | None = None,
+               fixable: bool = True, fix_target: ast.AST | StatementRun | None = None,
                fix_imports: list | None = None) -> Finding:
         """A finding anchored at the first line of ``node`` (where flake8 honours noqa).
 
-        ``fix_target``: the node the codemod rewrites when it is not ``node`` (see
-        :meth:`fix`). ``fix_imports``: ``(module, name, asname)`` imports the fix needs.
+        ``fix_target``: the node the codemod rewrites when it is not ``node``, or a
+        :class:`~flake8_dask.findings.StatementRun` (see :meth:`fix`). ``fix_imports``:
+        ``(module, name, asname)`` imports the fix needs.
         """
         fix = None
         if fixable and self.fix_safety is not None:
@@ -137,6 +138,17 @@ class Rule:
         and a generator expression, so for those two the outermost ``cst.Tuple`` /
         ``cst.GeneratorExp`` inside the range is taken. No node found: the fix is skipped
         (reported as a warning), the finding stays.
+
+        A rule that rewrites several consecutive statements of one block (to wrap them in a
+        new ``if`` or ``with``) reports with ``fix_target=StatementRun(first, last, block)``
+        (``flake8_dask.findings``): the codemod then receives the list of libcst statements
+        from ``first`` to ``last`` (``SimpleStatementLine`` / compound statements, with
+        their comments), whose ``indent`` attribute is one level of indentation of their
+        block (for the blocks it creates: files and blocks may be indented with tabs or
+        two spaces), and returns the list of statements that replaces them. Each of the
+        two must start and end a line of its own (not share it through ``;``, not be the
+        body of ``if x: ...`` on one line), else the fix is skipped. No other fix changes
+        that block in the same pass: its range, for overlaps, is the whole block's.
 
         **What to return.** The return value replaces the node (``node.with_changes(...)``
         keeps its whitespace and comments). For a statement target the codemod may also

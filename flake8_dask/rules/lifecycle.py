@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import K
+from ..findings import Finding, Safety, StatementRun
+from ..model import COLLECTIONS, K
 from ..model import vocabulary as V
+from ..model.scopes import is_main_guard_test
+from . import _edits as E
 from .arrays import text
 from .base import Rule, last_names
 
@@ -20,6 +22,22 @@ _HARMLESS_BUILTINS = frozenset({"builtins.print", "builtins.repr", "builtins.str
                                 "builtins.format", "builtins.len"})
 
 
+#: Statements that must stay at module level, where importing the module runs them.
+_NOT_GUARDABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                  ast.ClassDef, ast.Global, ast.Nonlocal)
+#: The blocks DSK602's fix can end with a ``with`` (their ``body``).
+_WITH_BLOCKS = (ast.FunctionDef, ast.For, ast.While, ast.If, ast.With, ast.Try,
+                ast.ExceptHandler)
+#: What may keep a cluster alive (or need it) after the block: a Client, a Future, a Dask
+#: collection (maybe persisted on it), a container of those.
+_HOLDS_A_CLUSTER = COLLECTIONS | {K.CLIENT, K.CLUSTER, K.FUTURE, K.FUTURE_LIST, K.CONTAINER,
+                                  K.GROUPBY}
+#: Methods that store their argument in their receiver.
+_STORING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "put",
+                              "put_nowait", "setdefault", "appendleft", "extendleft"})
+#: Calls that return the Client in use, which may be the one the block would close.
+_CURRENT_CLIENT_GETTERS = frozenset(q for q, label in V.CLIENT_FACTORIES.items()
+                                    if q not in V.CLIENT_CONSTRUCTORS)
 _CLUSTER_NAMES = frozenset(q.rpartition(".")[2]
                            for q in (*V.CLUSTER_FACTORIES, *V.CLIENT_CONSTRUCTORS))
 
@@ -115,9 +133,16 @@ class MissingMainGuard(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (indenting the driver code under
-    `if __name__ == "__main__":`) will be unsafe: it changes what importing the module does,
-    and the names defined there stop being importable module globals.
+    Unsafe: every module-level statement from the first one reported to the end of the
+    module is put under `if __name__ == "__main__":` (indented like the rest of the file;
+    comment lines just above it stay above the guard). Running the script does the same,
+    but importing the module no longer runs that code: the names it assigned stop being
+    importable module globals (`from script import client` fails), and a test or a tool
+    that imported the module for its side effects sees none. Only when that tail is a clean
+    cut: no fix when it holds an import, a `def`, a `class` or an
+    `if __name__ == "__main__":` of its own (definitions must stay importable, and the driver
+    code mixed with them needs a human to separate), or when its first statement shares a
+    line with the one before. All the findings of a module share the one fix.
 
     ## Options
     None.
@@ -139,6 +164,8 @@ class MissingMainGuard(Rule):
     code = "DSK601"
     name = "missing-main-guard"
     node_types = (ast.Call,)
+    fix_safety = Safety.UNSAFE
+    fix_title = 'Put the driver code under `if __name__ == "__main__":`'
     #: What the four checks below can match: a cluster or Client, a compute (a function, or
     #: a method: compute/persist, a lazy writer, a Bag compute), dask.config.set.
     call_names = _CLUSTER_NAMES | last_names(
@@ -149,15 +176,63 @@ class MissingMainGuard(Rule):
     def __init__(self, model, options):
         super().__init__(model, options)
         self._scheduler_set_at: list[tuple[int, int]] | None = None
+        self._found: list[tuple[ast.Call, str]] = []
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
+        """Collects the findings; :meth:`finish` reports them."""
         m = self.model
-        if self.options.notebook or not m.runs_at_import(node) or m.in_main_guard(node):
+        if not self.options.notebook and m.runs_at_import(node) and not m.in_main_guard(node):
+            message = (self._starts_processes(node) or self._processes_compute(node)
+                       or self._processes_config(node) or self._bag_compute(node))
+            if message is not None:
+                self._found.append((node, message))
+        return iter(())
+
+    def finish(self) -> Iterator[Finding]:
+        """The findings, reported once all are known: they share one fix, which puts every
+        module-level statement from the first of them to the end of the module under the
+        guard."""
+        if not self._found:
             return
-        message = (self._starts_processes(node) or self._processes_compute(node)
-                   or self._processes_config(node) or self._bag_compute(node))
-        if message is not None:
-            yield self.report(node, message)
+        run = self._guarded_tail([node for node, _ in self._found])
+        for node, message in self._found:
+            yield self.report(node, message, fix_target=run, fixable=run is not None)
+
+    def _guarded_tail(self, calls: list[ast.Call]) -> StatementRun | None:
+        """The module's statements from the first one holding one of ``calls`` to the end,
+        when moving them under the guard is a clean cut: they start a line of their own and
+        hold no import, def, class or guard of their own (imports and definitions must stay
+        importable, and an existing guard would end up nested). None: no fix."""
+        body = self.model.tree.body
+        tops = set()
+        for call in calls:
+            top = call
+            while getattr(top, "_dsk_parent", None) is not None and \
+                    not isinstance(top._dsk_parent, ast.Module):
+                top = top._dsk_parent
+            tops.add(id(top))
+        start = next((i for i, stmt in enumerate(body) if id(stmt) in tops), None)
+        if start is None:
+            return None
+        first = body[start]
+        if first.col_offset != 0 or (start and body[start - 1].end_lineno >= first.lineno):
+            return None  # shares its line with the statement before it (``a = 1; c = ...``)
+        for stmt in body[start:]:
+            for n in ast.walk(stmt):
+                t = type(n)
+                if t in _NOT_GUARDABLE or (t is ast.If and is_main_guard_test(n.test)):
+                    return None
+        return StatementRun(first, body[-1], body)
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        first, *rest = node
+        body = E.indented_deeper([first.with_changes(leading_lines=()), *rest])
+        guard = cst.If(test=cst.parse_expression('__name__ == "__main__"'),
+                       body=cst.IndentedBlock(body=body, indent=getattr(node, "indent", None)),
+                       leading_lines=first.leading_lines)
+        return [guard]
 
     def _starts_processes(self, call: ast.Call) -> str | None:
         what = starts_local_cluster(self.model, call)
@@ -325,8 +400,23 @@ class UnclosedLocalCluster(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. The rewrite (turning the code into `with` blocks) will be unsafe:
-    it changes when the cluster stops, and code that used it later would find it closed.
+    Unsafe: `cluster = LocalCluster(...)` and the statements after it in its block become
+    `with LocalCluster(...) as cluster:` around them (`client = Client(...)` becomes
+    `with Client(...) as client:`), and a `client = Client(cluster)` right after it, never
+    closed, joins the same statement: `with LocalCluster(...) as cluster, Client(cluster) as
+    client:`. The cluster now stops at the end of the block (each iteration, each call),
+    which is the point, but anything still attached to it stops working then, and
+    scheduler and worker logs may report the shutdown. So there is a fix only when that is
+    certainly the end of its use: a plain assignment to a name, alone on its line, in the
+    body of a function (not async, not a generator), a loop, an `if`, a `with`, a `try` or
+    an `except`; the name assigned nowhere else, read after it in the block and nowhere
+    else (not in a lambda or a nested function either); nothing made in the block that
+    could hold on to the cluster (a Client, a Future, a Dask collection that may be
+    persisted on it, a container of those) returned, yielded, assigned to a name read
+    after the block, stored in an attribute or an item, or appended to an outer list; and
+    no `get_client()` / `default_client()` anywhere in the module, which could be handed
+    the closed client. No fix for `Client(LocalCluster())`, a bare `Client()` statement,
+    `await LocalCluster(asynchronous=True)`, or an annotated assignment.
 
     ## Options
     None.
@@ -348,6 +438,8 @@ class UnclosedLocalCluster(Rule):
     name = "unclosed-local-cluster"
     node_types = (ast.Call,)
     call_names = _CLUSTER_NAMES
+    fix_safety = Safety.UNSAFE
+    fix_title = "Close it at the end of the block: `with LocalCluster(...) as cluster:`"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -373,12 +465,197 @@ class UnclosedLocalCluster(Rule):
             return
         extra = " (closing the Client does not close a cluster passed to it)" \
             if fate == "leaked via client" else ""
+        facts = self._with_facts(node, fn)
         yield self.report(
             node,
             f"{what} created {where} is never closed (no .close(), no `with` block){extra}: "
             f"every {each} leaves a scheduler, workers, ports and file descriptors behind; "
             "create one cluster outside, or use `with LocalCluster(...) as cluster, "
-            "Client(cluster) as client:`")
+            "Client(cluster) as client:`",
+            fixable=facts is not None, **(facts or {}))
+
+    # ------------------------------------------------------------------ fix
+    def _with_facts(self, call: ast.Call, fn) -> dict | None:
+        """How to turn ``name = <call>`` and the statements after it in its block into
+        ``with <call> as name:`` around them, when that certainly closes the cluster only
+        once nothing uses it any more. None: no fix.
+
+        The statement must be a plain assignment to a name, alone on its lines, in the body
+        of a (non-async, non-generator) function, a loop, an ``if``, a ``with``, a ``try`` or
+        an ``except``; the name bound nowhere else, read only in the rest of the block (and
+        at least once); and nothing made in that rest that may hold on to the cluster (a
+        Client, Future, Dask collection, or a container of them) may leave it: returned,
+        yielded, stored in a name read after the block, in an attribute, in an item, or
+        appended to an outer list; and no code of the module asks for the Client in use
+        (``get_client()``, which may be handed this one). A ``Client(name)`` assigned right
+        after joins the same ``with`` when it is not closed nor kept either."""
+        m = self.model
+        stmt = call._dsk_parent
+        if type(stmt) is not ast.Assign or len(stmt.targets) != 1 or \
+                type(stmt.targets[0]) is not ast.Name or stmt.value is not call or \
+                getattr(stmt, "type_comment", None):
+            return None
+        if any(kw.arg == "asynchronous" for kw in call.keywords):
+            return None
+        if fn is not None and (type(fn) is not ast.FunctionDef or m.is_generator_function(fn)):
+            return None
+        parent, field = stmt._dsk_parent, getattr(stmt, "_dsk_field", None)
+        if field != "body" or type(parent) not in _WITH_BLOCKS:
+            return None
+        block = parent.body
+        i = next((k for k, s in enumerate(block) if s is stmt), None)
+        if i is None or i + 1 == len(block) or block[0].lineno <= parent.lineno:
+            return None  # nothing after it, or ``for x in y: c = Client(); ...`` on one line
+        if stmt.col_offset != block[0].col_offset or \
+                (i and block[i - 1].end_lineno >= stmt.lineno) or \
+                block[i + 1].lineno <= stmt.end_lineno:
+            return None  # shares a line with another statement (``;``)
+        rest = block[i + 1:]
+        scope = stmt._dsk_scope
+        name = stmt.targets[0].id
+        if not self._only_binding(name, stmt.targets[0], scope):
+            return None
+        span = ((rest[0].lineno, rest[0].col_offset),
+                (rest[-1].end_lineno, rest[-1].end_col_offset))
+        reads_outside = self._reads_outside(scope, span)
+        if name in reads_outside or not self._read_in(name, scope, rest):
+            return None
+        if any(m.qualname(c.func) in _CURRENT_CLIENT_GETTERS for c in m.calls):
+            return None  # code that asks for the Client in use may be handed this one
+        data = {"name": name}
+        client = self._joining_client(name, rest, scope, reads_outside)
+        if client is not None:
+            data["client"] = client
+        if not self._nothing_escapes(rest, scope, reads_outside):
+            return None
+        return {"fix_data": data, "fix_target": StatementRun(stmt, block[-1], block)}
+
+    def _only_binding(self, name: str, target: ast.Name, scope) -> bool:
+        m = self.model
+        if name in scope.global_names or name in scope.nonlocal_names:
+            return False
+        found, bindings = m.lookup(name, scope)
+        return found is scope and len(bindings) == 1 and bindings[0].node is target
+
+    def _reads_outside(self, scope, span) -> set[str]:
+        """The names of ``scope`` read outside the source span ``span`` (nested functions
+        included)."""
+        m = self.model
+        out = set()
+        start, end = span
+        for use in m.loaded_names(scope.node):
+            pos = (use.lineno, use.col_offset)
+            if start <= pos <= end:
+                continue
+            if m.lookup(use.id, use._dsk_scope)[0] is scope:
+                out.add(use.id)
+        out.update(scope.global_names, scope.nonlocal_names)
+        return out
+
+    def _read_in(self, name: str, scope, statements) -> bool:
+        """``name`` is read in ``statements``, and never from a nested function or lambda
+        (which could outlive the block)."""
+        m = self.model
+        found = False
+        for stmt in statements:
+            for use in m.loaded_names(stmt):
+                if use.id != name:
+                    continue
+                inner = use._dsk_scope
+                while inner is not scope and inner.kind == "comprehension":
+                    inner = inner.parent
+                if inner is not scope:
+                    return False
+                found = True
+        return found
+
+    def _joining_client(self, cluster: str, rest, scope, reads_outside) -> str | None:
+        """``client`` for ``client = Client(cluster)`` first in ``rest``, never closed nor
+        kept, read after: it can join the ``with`` (``with LocalCluster() as cluster,
+        Client(cluster) as client:``), which closes it before the cluster."""
+        stmt = rest[0]
+        if type(stmt) is not ast.Assign or len(stmt.targets) != 1 or \
+                type(stmt.targets[0]) is not ast.Name or type(stmt.value) is not ast.Call or \
+                len(rest) < 2 or rest[1].lineno <= stmt.end_lineno:
+            return None
+        call = stmt.value
+        if self.model.qualname(call.func) not in V.CLIENT_CONSTRUCTORS or \
+                len(call.args) != 1 or type(call.args[0]) is not ast.Name or \
+                call.args[0].id != cluster or any(kw.arg is None for kw in call.keywords):
+            return None
+        name = stmt.targets[0].id
+        if name == cluster or name in reads_outside or \
+                not self._only_binding(name, stmt.targets[0], scope) or \
+                not self._read_in(name, scope, rest[1:]):
+            return None
+        if self._fate(call) != "leaked":
+            return None  # closed (or shut down) by the code, or kept
+        return name
+
+    def _nothing_escapes(self, statements, scope, reads_outside) -> bool:
+        """Nothing that may hold on to a cluster leaves ``statements``."""
+        m = self.model
+
+        def holds(expr) -> bool:
+            if expr is None:
+                return False
+            return m.kind(expr) in _HOLDS_A_CLUSTER
+
+        for stmt in statements:
+            for n in ast.walk(stmt):
+                t = type(n)
+                if t in (ast.Yield, ast.YieldFrom, ast.Await):
+                    return False
+                if t is ast.Return and holds(n.value):
+                    return False
+                if t in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
+                    targets = n.targets if t is ast.Assign else [n.target]
+                    for target in targets:
+                        if type(target) is ast.Name:
+                            if target.id in reads_outside and holds(n.value):
+                                return False
+                        elif type(target) in (ast.Attribute, ast.Subscript):
+                            if holds(n.value):
+                                return False
+                        elif any(type(e) is ast.Name and e.id in reads_outside
+                                 for e in ast.walk(target)):
+                            return False  # unpacked: the kinds of the parts are unknown
+                elif t in (ast.For, ast.AsyncFor, ast.comprehension) and any(
+                        type(e) is ast.Name and e.id in reads_outside
+                        for e in ast.walk(n.target)):
+                    return False
+                elif t is ast.withitem and n.optional_vars is not None and any(
+                        type(e) is ast.Name and e.id in reads_outside
+                        for e in ast.walk(n.optional_vars)):
+                    return False
+                elif t is ast.Call:
+                    func = n.func
+                    if type(func) is ast.Attribute and func.attr in _STORING_METHODS and (
+                            any(holds(a.value if type(a) is ast.Starred else a)
+                                for a in n.args) or any(holds(kw.value) for kw in n.keywords)):
+                        return False
+        return True
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        first, *rest = node
+        items = [cst.WithItem(item=first.body[0].value,
+                              asname=cst.AsName(name=cst.Name(data["name"])))]
+        header = first.trailing_whitespace
+        client = data.get("client")
+        if client is not None and not _has_comments(rest[0]) and \
+                not rest[0].trailing_whitespace.comment:
+            items[0] = items[0].with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            items.append(cst.WithItem(item=rest[0].body[0].value,
+                                      asname=cst.AsName(name=cst.Name(client))))
+            rest = rest[1:]
+        block = cst.With(items=items, leading_lines=first.leading_lines,
+                         body=cst.IndentedBlock(body=E.indented_deeper(rest), header=header,
+                                                indent=getattr(node, "indent", None)))
+        return [block]
 
     # ------------------------------------------------------------------ where
     def _called_repeatedly(self, fn) -> bool:
@@ -489,3 +766,8 @@ class UnclosedLocalCluster(Rule):
                 continue
             return "escapes"  # returned, yielded, aliased, put in a container...
         return result
+
+
+def _has_comments(line) -> bool:
+    """A libcst statement line with a comment line above it."""
+    return any(e.comment is not None for e in line.leading_lines)
