@@ -104,9 +104,8 @@ NAMES = st.sampled_from(["ddf", "df", "frame", "x", "arr", "data", "bag", "d", "
 STRINGS = st.sampled_from(['"x.csv"', "'data/*.parquet'", '"é.csv"', 'f"{1}.csv"',
                            '"""x"""', "r'\\d'"])
 
-#: Realistic statements the rules fix (the shapes of fixtures/*.fixed.py, all 21 fixable
-#: rules), as
-#: (relative depth, text) lines. {a} {b}: collections; {c}: a client; {f}: a function;
+#: Realistic statements the rules fix (the shapes of fixtures/*.fixed.py, every fixable
+#: rule), as (relative depth, text) lines. {a} {b}: collections; {c}: a client; {f}: a function;
 #: {v}: a result name; {i}: a loop variable; {xs} {ys}: iterables; {s}: a string.
 SNIPPETS = [
     [(0, "{a} = dd.read_csv({s})"), (0, "{a}.persist()")],  # DSK304
@@ -183,10 +182,21 @@ SNIPPETS = [
     [(0, "{a} = da.ones((100, 100), chunks=(1, 100))"),  # DSK502
      (0, "{b} = da.ones((100, 100), chunks=(100, 1))"), (0, "{v} = {a} + {b}")],
     [(0, "{c} = Client()"), (0, "{v} = {c}.submit({f}, 1).result()")],  # DSK601, DSK602
+    [(0, "def {f}({v}):"), (1, "{c} = get_client()"),  # DSK101
+     (1, "return {c}.submit(inc, {v}).result()"), (0, "{b} = Client()"),
+     (0, "{d} = {b}.submit({f}, 1)")],
+    [(0, "def {f}({xs}):"), (1, "{v} = []"), (1, "for {i} in {xs}:"),  # DSK302
+     (2, "{v}.append(delayed(inc)({i}).compute())"), (1, "return {v}")],
+    [(0, "{a} = dd.read_csv({s})"), (0, "{a}.loc[{a}.x < 0, 'x'] = 0")],  # DSK409
+    [(0, "def {f}({xs}):"), (1, "{c} = LocalCluster(n_workers=2)"),  # DSK602
+     (1, "{b} = Client({c})"), (1, "return {b}.gather({b}.map(inc, {xs}))"),
+     (0, "for {i} in range(3):"), (1, "{f}([{i}])")],
 ]
 HEADER = ["import dask", "import dask.array as da", "import dask.bag as db",
           "import dask.dataframe as dd", "from dask import delayed",
-          "from dask.distributed import Client", "import random", "import numpy as np",
+          "from dask.distributed import Client", "from dask.distributed import get_client",
+          "from dask.distributed import LocalCluster",
+          "import random", "import numpy as np",
           "import pandas as pd"]
 #: A module-level function the snippets call (DSK301 needs a known function).
 FUNCTION = [(0, ""), (0, "def inc(x):"), (1, "return x + 1"), (0, "")]
@@ -376,3 +386,22 @@ def test_imports_are_added_as_libcst_adds_them(lines, imports, header):
         AddImportsVisitor.add_needed_import(context, *spec)
     expected = AddImportsVisitor(context).transform_module(module).code
     assert _add_imports(module, imports).code == expected
+
+
+def test_every_fixable_rule_has_a_snippet():
+    """The realistic programs exercise every rule that has a fix: each snippet, alone at
+    module level, and the rules whose fixes they apply between them cover them all."""
+    from flake8_dask.rules import ALL_RULES
+
+    names = {key: f"{key}_name" for key in ("a", "b", "c", "d", "f", "v", "i", "xs", "ys")}
+    names["s"] = "'data.csv'"
+    fixed = set()
+    for snippet in SNIPPETS:
+        lines = [(depth, text.format(**names)) for depth, text in snippet]
+        function = FUNCTION if any("inc" in line for _, line in lines) else []
+        source = render([(0, h) for h in needed_imports(lines)] + function + lines, "    ")
+        result = fix_source(source, unsafe=True)
+        assert result.error is None, (source, result.error)
+        fixed |= {a.code for a in result.applied}
+    fixable = {r.code for r in ALL_RULES if r.fix_safety is not None}
+    assert fixable - fixed == set()

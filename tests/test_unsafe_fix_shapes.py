@@ -1,7 +1,7 @@
 """The shapes DSK502, DSK601 and DSK602 fix (with --unsafe-fixes), and the look-alikes they
 deliberately leave alone: reported, but with no fix (a finding without a fix is fine, a
 wrong fix is not). What the fixed code does at run time is in
-test_unsafe_fixes_runtime_b.py."""
+test_unsafe_fixes_runtime_clusters.py."""
 import textwrap
 
 import pytest
@@ -53,11 +53,18 @@ def test_misaligned_chunks_not_fixed(expr):
     assert_reported_not_fixed(ARRAYS + f"out = {expr}\n", "DSK502")
 
 
-def test_misaligned_chunks_not_fixed_where_the_warning_is_expected():
-    # dask's own test suite does this (dask/array/tests/test_array_core.py)
-    assert_reported_not_fixed(ARRAYS + "import pytest\n\n\ndef test_warns():\n"
-                              "    with pytest.warns(da.core.PerformanceWarning):\n"
-                              "        rows + cols\n", "DSK502")
+def test_misaligned_chunks_not_reported_where_the_warning_is_expected():
+    # dask's own test suite does this (dask/array/tests/test_array_core.py): the test
+    # wants the warning, so neither a finding nor a fix
+    source, result = run(ARRAYS + "import pytest\n\n\ndef test_warns():\n"
+                         "    with pytest.warns(da.core.PerformanceWarning):\n"
+                         "        rows + cols\n", "DSK502")
+    assert [f.line for f in result.remaining if f.code == "DSK502"] == []
+    assert result.source == source
+    # the same expression outside the block is reported (the test can fail)
+    _, outside = run(ARRAYS + "total = rows + cols\n", "DSK502")
+    assert [f.code for f in outside.remaining] == []  # fixed
+    assert [a.code for a in outside.applied] == ["DSK502"]
 
 
 def test_misaligned_chunks_binary_function_gets_its_two_arrays_only():
