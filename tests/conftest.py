@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import _profiles  # noqa: F401  (loads the Hypothesis profile: HYPOTHESIS_PROFILE)
+from fix_helpers import InProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -36,3 +37,9 @@ def analyze_source(source: str, **kwargs):
 @pytest.fixture
 def analyze():
     return analyze_source
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """The fix command's ``main`` run in this process, its output captured."""
+    return InProcess(monkeypatch, capsys)

@@ -23,6 +23,9 @@ def main(client):
 #: Test-only fixable findings: DSK990 (safe), DSK991 (unsafe, adds an import).
 FIXABLE = "import dask\n\nx.persist()\nc.submit(f)\n"
 FIXED_SAFE = "import dask\n\nx = x.persist()\nc.submit(f)\n"
+#: A DSK408 finding with a safe fix, on a real Dask DataFrame, and its fixed text.
+INPLACE = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf.fillna(0, inplace=True)\n"
+INPLACE_FIXED = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf = ddf.fillna(0)\n"
 
 
 def run_fix(*args, cwd, stdin=None, test_rules=False, env=None):

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from fix_helpers import (BLOCKING, FIXABLE, FIXED_SAFE, ROOT, InProcess,
-                         register_test_rules, run_fix, text)
+from fix_helpers import (BLOCKING, FIXABLE, FIXED_SAFE, ROOT, register_test_rules, run_fix,
+                         text)
 from fixable_rules import GOOD_RULES, TEST_RULES
 
 
@@ -24,11 +24,6 @@ def write(path, content):
     else:
         path.write_text(content)
     return path
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    return InProcess(monkeypatch, capsys)
 
 
 @pytest.fixture

@@ -17,18 +17,9 @@ import sys
 
 import pytest
 
-from fix_helpers import ROOT, InProcess, run_fix, text
+from fix_helpers import INPLACE as FIXABLE, INPLACE_FIXED as FIXED, ROOT, run_fix, text
 from flake8_dask.fix import engine, sourcefile
 from flake8_dask.fix.sourcefile import SourceError, write_atomic
-
-#: A DSK408 finding with a safe fix.
-FIXABLE = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf.fillna(0, inplace=True)\n"
-FIXED = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf = ddf.fillna(0)\n"
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    return InProcess(monkeypatch, capsys)
 
 
 def write(path, content):

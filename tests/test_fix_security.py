@@ -16,18 +16,10 @@ import socket
 import pytest
 
 from conftest import FIXTURES, fixture_files
-from fix_helpers import InProcess, run_fix, text
+from fix_helpers import INPLACE as FIXABLE, INPLACE_FIXED as FIXED, run_fix, text
 from flake8_dask.fix import sourcefile
 from flake8_dask.fix.engine import fix_source
 from flake8_dask.fix.sourcefile import SourceError, write_atomic
-
-FIXABLE = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf.fillna(0, inplace=True)\n"
-FIXED = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf = ddf.fillna(0)\n"
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    return InProcess(monkeypatch, capsys)
 
 
 # ======================================================================== no execution

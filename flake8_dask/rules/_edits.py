@@ -42,6 +42,18 @@ def _dotted_root(expr: ast.AST) -> ast.Name | None:
     return expr if type(expr) is ast.Name else None
 
 
+def root_name(expr: ast.AST) -> str | None:
+    """``a`` for ``a``, ``a.b[c].d`` and ``a.f()``; None for anything else."""
+    while True:
+        t = type(expr)
+        if t in (ast.Attribute, ast.Subscript):
+            expr = expr.value
+        elif t is ast.Call:
+            expr = expr.func
+        else:
+            return expr.id if t is ast.Name else None
+
+
 def bare_statement(call: ast.AST) -> ast.Expr | None:
     """The expression statement whose whole value is ``call``."""
     parent = getattr(call, "_dsk_parent", None)

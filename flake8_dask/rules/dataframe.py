@@ -1573,20 +1573,9 @@ class LocSetitem(Rule):
             if t is ast.Name and n.id == frame:
                 found = True
             elif t in (ast.Name, ast.Attribute, ast.Subscript, ast.Call) and \
-                    self._root_name(n) != frame and m.kind(n) in _OTHER_DATA_KINDS:
+                    E.root_name(n) != frame and m.kind(n) in _OTHER_DATA_KINDS:
                 return False
         return found
-
-    @staticmethod
-    def _root_name(expr: ast.AST) -> str | None:
-        while True:
-            t = type(expr)
-            if t in (ast.Attribute, ast.Subscript):
-                expr = expr.value
-            elif t is ast.Call:
-                expr = expr.func
-            else:
-                return expr.id if t is ast.Name else None
 
     def _plain_value(self, value: ast.AST, frame: str) -> bool:
         """A value that ``.loc[...] = v`` and ``mask(..., v)`` store alike: a number, a

@@ -233,18 +233,6 @@ _PLAIN_STATEMENTS = (ast.If, ast.For, ast.While, ast.Pass, ast.Break, ast.Contin
 _MUTATING_METHODS = V.CONTAINER_MUTATORS | V.INPUT_MUTATORS_STATEMENT
 
 
-def _root_name(expr: ast.AST) -> str | None:
-    """``a`` for ``a``, ``a.b[c].d`` and ``a.f()``; None for anything else."""
-    while True:
-        t = type(expr)
-        if t in (ast.Attribute, ast.Subscript):
-            expr = expr.value
-        elif t is ast.Call:
-            expr = expr.func
-        else:
-            return expr.id if t is ast.Name else None
-
-
 def short(node: ast.AST, limit: int = 40) -> str:
     """Source text of an expression for a message, shortened."""
     text = ast.unparse(node)
@@ -677,12 +665,12 @@ class ComputeInLoop(Rule):
         for n in ast.walk(loop):
             t = type(n)
             if t in (ast.Subscript, ast.Attribute) and type(n.ctx) in (ast.Store, ast.Del):
-                root = _root_name(n)
+                root = E.root_name(n)
             elif t is ast.AugAssign:
-                root = _root_name(n.target)
+                root = E.root_name(n.target)
             elif t is ast.Call and type(n.func) is ast.Attribute and \
                     n.func.attr in _MUTATING_METHODS:
-                root = _root_name(n.func.value)
+                root = E.root_name(n.func.value)
             else:
                 continue
             if root is None or root in read:
