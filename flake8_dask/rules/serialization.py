@@ -276,8 +276,19 @@ class ClosureCapturesLargeObject(_CaptureRule):
     ```
 
     ## Fix safety
-    No automatic fix: hoisting the capture into an argument changes where the data lives and,
-    if the function mutates it, aliasing.
+    Unsafe: for a lambda passed directly as the function of `client.submit` or `client.map`
+    (a known Client, named by a plain name or attribute chain) that captures exactly one large
+    plain name `big`, the fix binds `big_future = client.scatter(big)` just before the
+    statement, adds the keyword-only parameter `big` to the lambda (body unchanged) and passes
+    `big=big_future` to the call; distributed resolves the future to the value in every task
+    (verified for submit and map: equal results, and no more "Sending large graph" warning).
+    The data now moves to the cluster once, as a future: a function that mutates it mutates a
+    worker's shared copy instead of a fresh one per task. No fix for nested defs, `delayed`
+    and collection methods, several large captures, a lambda in a comprehension or another
+    function, a statement that shares its line or is the body of a one-line `if`, a name
+    rebound in the statement or later in its block, a lambda with `**kwargs` or a parameter of
+    that name, a call that already passes that keyword, a name that is a keyword of `submit`
+    or `map` themselves (`key`, `pure`, ...), or when `big_future` is already used in the file.
 
     ## Options
     `dask-large-array-elements`: NumPy arrays with a literal shape above this many elements
