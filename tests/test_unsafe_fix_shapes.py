@@ -1,6 +1,6 @@
-"""The shapes DSK203, DSK502, DSK601 and DSK602 fix (with --unsafe-fixes), and the look-alikes they
-deliberately leave alone: reported, but with no fix (a finding without a fix is fine, a
-wrong fix is not). What the fixed code does at run time is in
+"""The shapes DSK203, DSK502, DSK601 and DSK602 fix (with --unsafe-fixes), and the
+look-alikes they deliberately leave alone: reported, but with no fix (a finding without a fix
+is fine, a wrong fix is not). What the fixed code does at run time is in
 test_unsafe_fixes_runtime_clusters.py."""
 import textwrap
 
@@ -291,5 +291,5 @@ def test_closure_capture_in_a_nested_def_not_fixed():
 
 
 def test_closure_capture_named_like_a_submit_keyword_not_fixed():
-    assert_reported_not_fixed(CAPTURE.replace("big", "key") +
-                              "    return client.submit(lambda k: key[k], 1)\n", "DSK203")
+    assert_reported_not_fixed(CAPTURE.replace("big", "key")
+                              + "    return client.submit(lambda k: key[k], 1)\n", "DSK203")
