@@ -170,6 +170,8 @@ SNIPPETS = [
      (1, "return {c}.submit(inc, {d})")],
     [(0, "@delayed(pure=True)"), (0, "def {f}({v}):"), (1, "{v}['n'] += 1"),  # DSK207
      (1, "return {v}['n']")],
+    [(0, "{c} = Client()"), (0, "{b} = pd.read_parquet('lookup.parquet')"),  # DSK203
+     (0, "{v} = {c}.map(lambda {i}: {b}.loc[{i}], {xs})")],
     [(0, "{b} = pd.read_parquet('lookup.parquet')"),  # DSK308
      (0, "{v} = [delayed(inc)({i}, {b}) for {i} in {xs}]")],
     [(0, "{v} = dd.from_pandas(pd.read_csv({s}, sep=';'), npartitions=4)")],  # DSK401

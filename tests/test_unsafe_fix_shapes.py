@@ -1,6 +1,6 @@
-"""The shapes DSK502, DSK601 and DSK602 fix (with --unsafe-fixes), and the look-alikes they
-deliberately leave alone: reported, but with no fix (a finding without a fix is fine, a
-wrong fix is not). What the fixed code does at run time is in
+"""The shapes DSK203, DSK502, DSK601 and DSK602 fix (with --unsafe-fixes), and the
+look-alikes they deliberately leave alone: reported, but with no fix (a finding without a fix
+is fine, a wrong fix is not). What the fixed code does at run time is in
 test_unsafe_fixes_runtime_clusters.py."""
 import textwrap
 
@@ -240,3 +240,56 @@ def test_main_guard_and_with_block_compose_over_two_passes():
                              "    for n in (1, 2):\n"
                              "        with Client(n_workers=n) as client:\n"
                              "            print(client.submit(abs, -n).result())\n")
+
+
+# ============================================================================ DSK203
+CAPTURE = """\
+import numpy as np
+from dask.distributed import Client
+
+
+def run(client: Client, keys, opts):
+    big = np.load("big.npy")
+    small = np.load("small.npy")
+"""
+
+
+def test_closure_capture_fixed_with_a_scattered_keyword():
+    assert_fixed(CAPTURE + "    return client.map(lambda k, *, n=1: big[k] * n, keys)\n",
+                 "DSK203",
+                 CAPTURE + "    big_future = client.scatter(big)\n"
+                 "    return client.map(lambda k, *, n=1, big: big[k] * n, keys, "
+                 "big=big_future)\n")
+    assert_fixed("import numpy as np\nfrom distributed import Client\nclient = Client()\n"
+                 "big = np.load('big.npy')\nout = client.submit(lambda: big.sum())\n",
+                 "DSK203",
+                 "import numpy as np\nfrom distributed import Client\nclient = Client()\n"
+                 "big = np.load('big.npy')\nbig_future = client.scatter(big)\n"
+                 "out = client.submit(lambda *, big: big.sum(), big=big_future)\n")
+
+
+@pytest.mark.parametrize("statement", [
+    "client.submit(lambda k: big[k] + small[k], 1)",  # two large captures
+    "[client.submit(lambda k: big[k], k) for k in keys]",  # inside a comprehension
+    "client.submit(lambda k, **kw: big[k], 1)",  # **kwargs could receive it
+    "client.submit(lambda k, *big_: big[k], 1, big=1)",  # the call passes the keyword
+    "client.submit(lambda k: big[k], 1, **opts)",  # ... or may pass it
+    "print(big := np.load('b.npy'), client.submit(lambda k: big[k], 1))",  # rebinds it
+    "x = 1; client.submit(lambda k: big[k], 1)",  # shares its line
+    "if keys: client.submit(lambda k: big[k], 1)",  # the body of a one-line if
+    "client.submit(lambda k: big[k], 1)\n    big = None",  # rebound later in the block
+    "client.submit(lambda k: big[k], 1, key=lambda: 1)",  # two lambdas in the statement
+    "big_future = 1\n    client.submit(lambda k: big[k], 1)",  # the new name is taken
+])
+def test_closure_capture_not_fixed(statement):
+    assert_reported_not_fixed(CAPTURE + "    " + statement + "\n", "DSK203")
+
+
+def test_closure_capture_in_a_nested_def_not_fixed():
+    assert_reported_not_fixed(CAPTURE + "    def task(k):\n        return big[k]\n\n"
+                              "    return client.submit(task, 1)\n", "DSK203")
+
+
+def test_closure_capture_named_like_a_submit_keyword_not_fixed():
+    assert_reported_not_fixed(CAPTURE.replace("big", "key")
+                              + "    return client.submit(lambda k: key[k], 1)\n", "DSK203")

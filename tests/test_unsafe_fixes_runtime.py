@@ -488,3 +488,70 @@ def test_dsk101_after_does_not_deadlock(client):
 ])
 def test_dsk101_no_fix(body):
     unfixed(TASKS + textwrap.dedent(body), "DSK101")
+
+
+# ---------------------------------------------------------------------------- DSK203
+CAPTURES = """\
+import numpy as np
+import pandas as pd
+from distributed import Client
+
+
+def run(client: Client, path, keys):
+    table = pd.read_csv(path)
+    one = client.submit(lambda k: float(table.x[k] * 2), 1)
+    many = client.map(lambda k, *, scale=3: float(table.x[k] * scale), keys, pure=False)
+    shape = client.submit(lambda: table.shape)
+    return [one.result(), shape.result()] + client.gather(many)
+"""
+
+LARGE_CAPTURE = """\
+import numpy as np
+from distributed import Client
+
+
+def run(client: Client, path, keys):
+    big = np.load(path)
+    one = client.submit(lambda i: float(big[i]), 3)
+    many = client.map(lambda i: float(big[i]), keys)
+    return [one.result()] + client.gather(many)
+"""
+
+
+def test_dsk203_scattered_capture_gives_the_same_results(client, tmp_path):
+    path = tmp_path / "table.csv"
+    pd.DataFrame({"x": [1.5, 2.5, 3.5, 4.5]}).to_csv(path, index=False)
+    after = unsafe_fix(CAPTURES, "DSK203")
+    assert after.count(".scatter(table)") == 3 and "table=table_future" in after
+    assert_same(run(CAPTURES, client, str(path), [0, 2, 3]),
+                run(after, client, str(path), [0, 2, 3]), after)
+
+
+def test_dsk203_scattered_capture_no_longer_sends_a_large_graph(client, tmp_path):
+    import warnings
+
+    np = pytest.importorskip("numpy")
+    path = tmp_path / "big.npy"
+    np.save(path, np.random.default_rng(0).random(2_000_000))  # 16 MB
+    after = unsafe_fix(LARGE_CAPTURE, "DSK203")
+    outcomes = []
+    for source in (LARGE_CAPTURE, after):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            values = run(source, client, str(path), [0, 5])
+        outcomes.append((values, [str(w.message) for w in caught
+                                  if "Sending large graph" in str(w.message)]))
+    (before_values, before_warnings), (after_values, after_warnings) = outcomes
+    assert before_values == after_values
+    assert before_warnings and not after_warnings
+
+
+@pytest.mark.parametrize("body", [
+    "big = np.load(path)\n    return client.submit(lambda i, **kw: big[i], 1).result()\n",
+    "big = np.load(path)\n    return [client.submit(lambda i: big[i], i) for i in keys]\n",
+    "big = np.load(path)\n    out = client.submit(lambda i: big[i], 1)\n"
+    "    big = None\n    return out\n",
+])
+def test_dsk203_no_fix(body):
+    unfixed("import numpy as np\nfrom distributed import Client\n\n\n"
+            "def run(client: Client, path, keys):\n    " + body, "DSK203")

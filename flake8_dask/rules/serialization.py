@@ -156,10 +156,18 @@ class _CaptureRule(Rule):
             yield from self._defaults(fn, sites)
             if not captures_by_value(m, fn):
                 continue
+            captured = []
             for name, uses in free_names(m, fn).items():
                 v = self.captured_value(uses[0])
                 if v is not None:
-                    yield self.report(uses[0], self.message(fn, sites, name, v))
+                    captured.append((name, uses, v))
+            for name, uses, v in captured:
+                yield self.report(uses[0], self.message(fn, sites, name, v),
+                                  **self.fix_arguments(fn, captured, name))
+
+    def fix_arguments(self, fn, captured, name) -> dict:
+        """Keyword arguments of :meth:`report` that give a capture finding its fix."""
+        return {"fixable": False}
 
     def _defaults(self, fn, sites) -> Iterator[Finding]:
         args = fn.args
@@ -268,8 +276,19 @@ class ClosureCapturesLargeObject(_CaptureRule):
     ```
 
     ## Fix safety
-    No automatic fix: hoisting the capture into an argument changes where the data lives and,
-    if the function mutates it, aliasing.
+    Unsafe: for a lambda passed directly as the function of `client.submit` or `client.map`
+    (a known Client, named by a plain name or attribute chain) that captures exactly one large
+    plain name `big`, the fix binds `big_future = client.scatter(big)` just before the
+    statement, adds the keyword-only parameter `big` to the lambda (body unchanged) and passes
+    `big=big_future` to the call; distributed resolves the future to the value in every task
+    (verified for submit and map: equal results, and no more "Sending large graph" warning).
+    The data now moves to the cluster once, as a future: a function that mutates it mutates a
+    worker's shared copy instead of a fresh one per task. No fix for nested defs, `delayed`
+    and collection methods, several large captures, a lambda in a comprehension or another
+    function, a statement that shares its line or is the body of a one-line `if`, a name
+    rebound in the statement or later in its block, a lambda with `**kwargs` or a parameter of
+    that name, a call that already passes that keyword, a name that is a keyword of `submit`
+    or `map` themselves (`key`, `pure`, ...), or when `big_future` is already used in the file.
 
     ## Options
     `dask-large-array-elements`: NumPy arrays with a literal shape above this many elements
@@ -284,6 +303,8 @@ class ClosureCapturesLargeObject(_CaptureRule):
 
     code = "DSK203"
     name = "closure-captures-large-object"
+    fix_safety = Safety.UNSAFE
+    fix_title = "Scatter it once and pass it to the lambda as a keyword-only argument"
 
     def captured_value(self, expr) -> Value | None:
         v = self.model.value(expr)
@@ -297,6 +318,127 @@ class ClosureCapturesLargeObject(_CaptureRule):
                 f"'{name}', {v.what}, so it is pickled into the graph with the function and "
                 "sent with every submission; pass it as an argument after "
                 "client.scatter() or dask.delayed(), or load it with Dask")
+
+    def fix_arguments(self, fn, captured, name) -> dict:
+        stmt = self._scatter_site(fn, captured, name)
+        if stmt is None:
+            return {"fixable": False}
+        return {"fix_target": stmt,
+                "fix_data": {"name": name, "new": f"{name}_future",
+                             "client": ast.unparse(fn._dsk_parent.func.value)}}
+
+    def _scatter_site(self, fn, captured, name) -> ast.stmt | None:
+        """The statement before which ``<name>_future = client.scatter(<name>)`` can be
+        bound, when ``fn`` is a lambda handed directly to ``client.submit``/``client.map`` of
+        a known Client, ``name`` its only large capture, and the rewrite certainly keeps what
+        the lambda computes (see ``## Fix safety``)."""
+        m = self.model
+        if type(fn) is not ast.Lambda or len(captured) != 1:
+            return None
+        call = fn._dsk_parent
+        if type(call) is not ast.Call or not call.args or call.args[0] is not fn:
+            return None
+        func = call.func
+        if type(func) is not ast.Attribute or func.attr not in ("submit", "map") or \
+                E._dotted_root(func.value) is None or m.kind(func.value) != K.CLIENT:
+            return None
+        if name in V.SUBMIT_CONTROL_KEYWORDS or name in ("func", "self") or \
+                any(kw.arg is None or kw.arg == name for kw in call.keywords):
+            return None
+        args = fn.args
+        if args.kwarg is not None or any(
+                a.arg == name for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                        *((args.vararg,) if args.vararg else ()))):
+            return None
+        stmt = m.statement_of(call)
+        scope = fn._dsk_scope
+        if type(stmt) not in (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign,
+                              ast.Return) or getattr(stmt, "value", None) is None or \
+                stmt._dsk_scope is not scope or scope.kind not in ("function", "module") or \
+                not self._own_lines(stmt):
+            return None
+        new = f"{name}_future"
+        if name in scope.global_names or name in scope.nonlocal_names:
+            return None
+        found, bindings = m.lookup(name, scope)
+        if found is None or found is scope and any(
+                b.pos >= (stmt.lineno, stmt.col_offset) for b in bindings):
+            return None  # rebound here or later in the block: keep the capture
+        lambdas = 0
+        for n in ast.walk(stmt):
+            if isinstance(n, FUNCTION_NODES):
+                lambdas += 1
+            elif type(n) is ast.Name and n.id == name and type(n.ctx) is not ast.Load:
+                return None  # ``(big := ...)`` in the statement
+        if lambdas != 1:
+            return None
+        for n in ast.walk(m.tree):  # the new name must be free in the whole module
+            if type(n) is ast.Name and n.id == new or type(n) is ast.arg and n.arg == new or \
+                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                    n.name == new or type(n) is ast.alias and (n.asname or n.name) == new:
+                return None
+        return stmt
+
+    @staticmethod
+    def _own_lines(stmt: ast.stmt) -> bool:
+        """``stmt`` starts and ends its lines: no ``;`` neighbour, not the body of a one-line
+        ``if x: ...``."""
+        parent = stmt._dsk_parent
+        field = getattr(stmt, "_dsk_field", None)
+        if field != "body":
+            return False
+        siblings = getattr(parent, field, None)
+        if not isinstance(siblings, list) or not any(s is stmt for s in siblings):
+            return False
+        i = next(i for i, s in enumerate(siblings) if s is stmt)
+        if i > 0 and siblings[i - 1].end_lineno >= stmt.lineno or \
+                i + 1 < len(siblings) and siblings[i + 1].lineno <= stmt.end_lineno:
+            return False
+        if type(parent) is ast.Module:
+            return True
+        header_end = parent.lineno
+        for fname, value in ast.iter_fields(parent):
+            if fname in ("body", "orelse", "finalbody", "handlers"):
+                continue
+            for n in value if isinstance(value, list) else [value]:
+                if isinstance(n, ast.AST):
+                    header_end = max(header_end, getattr(n, "end_lineno", 0) or 0)
+        return stmt.lineno > header_end
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        data = finding.fix.data
+        name, new = data["name"], data["new"]
+
+        class AddArgument(cst.CSTTransformer):
+            def leave_Call(self, original, updated):
+                if not updated.args or not isinstance(updated.args[0].value, cst.Lambda):
+                    return updated
+                fn = updated.args[0].value
+                params = fn.params
+                param = cst.Param(name=cst.Name(name))
+                if isinstance(params.star_arg, cst.MaybeSentinel):
+                    params = params.with_changes(star_arg=cst.ParamStar(),
+                                                 kwonly_params=[param])
+                else:
+                    kwonly = list(params.kwonly_params)
+                    if kwonly and isinstance(kwonly[-1].comma, cst.Comma):
+                        param = param.with_changes(comma=kwonly[-1].comma)
+                        kwonly[-1] = kwonly[-1].with_changes(
+                            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    params = params.with_changes(kwonly_params=[*kwonly, param])
+                ws = fn.whitespace_after_lambda
+                if isinstance(ws, cst.SimpleWhitespace) and not ws.value:
+                    fn = fn.with_changes(whitespace_after_lambda=cst.SimpleWhitespace(" "))
+                fn = fn.with_changes(params=params)
+                args = [updated.args[0].with_changes(value=fn), *updated.args[1:]]
+                return E.with_keyword(updated.with_changes(args=args), name, cst.Name(new))
+
+        rewritten = node.visit(AddArgument())
+        bind = E.assign(cst.Name(new),
+                        cst.parse_expression(f"{data['client']}.scatter({name})"))
+        return cst.FlattenSentinel([bind, rewritten])
 
 
 class LateBindingLoopClosure(Rule):
