@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import itertools
 import re
 import warnings
 
@@ -82,16 +83,42 @@ def assert_changes_are_owned(source: str, result, unsafe: bool) -> None:
             owned.update(range(target.lineno - 1, (target.end_lineno or target.lineno) + 2))
     old = [line.rstrip("\r\n") for line in split_lines(source)]
     new = [line.rstrip("\r\n") for line in split_lines(result.source)]
+    # Two ways to line the texts up; the changes must be owned in at least one. (difflib's
+    # alignment alone can pair a block with its twin when a program repeats itself.)
+    assert _owned_by_diff(old, new, owned) or _owned_by_runs(old, new, owned), (
+        f"lines changed outside the fixed findings (lines {sorted(owned)}):\n"
+        + "\n".join(difflib.unified_diff(old, new, lineterm="")))
+
+
+def _owned_by_diff(old, new, owned) -> bool:
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if all(_is_import(line) for line in old[i1:i2] + new[j1:j2]):
+        if tag == "equal" or all(_is_import(line) for line in old[i1:i2] + new[j1:j2]):
             continue
         changed = set(range(i1 + 1, i2 + 1)) or {i1, i1 + 1}  # an insertion: its neighbours
-        assert changed & owned if tag == "insert" else changed <= owned, (
-            f"lines {i1 + 1}-{i2} changed outside the fixed findings (lines "
-            f"{sorted(owned)}):\n" + "\n".join(difflib.unified_diff(old, new, lineterm="")))
+        if not (changed & owned if tag == "insert" else changed <= owned):
+            return False
+    return True
+
+
+def _owned_by_runs(old, new, owned) -> bool:
+    """The runs of lines no fix owns come back verbatim and in order, each found at its
+    first place after the previous one; between two of them the new text differs only
+    where an owned line stood (or by added imports)."""
+    pos, after_owned = 0, False
+    for is_owned, run in itertools.groupby(enumerate(old, 1), key=lambda x: x[0] in owned):
+        if is_owned:
+            after_owned = True
+            continue
+        lines = [line for _, line in run]
+        at = next((j for j in range(pos, len(new) - len(lines) + 1)
+                   if new[j:j + len(lines)] == lines), None)
+        if at is None:
+            return False
+        if not after_owned and not all(_is_import(line) for line in new[pos:at]):
+            return False
+        pos, after_owned = at + len(lines), False
+    return after_owned or all(_is_import(line) for line in new[pos:])
 
 
 # ============================================================================ Dask programs
@@ -407,3 +434,16 @@ def test_every_fixable_rule_has_a_snippet():
         fixed |= {a.code for a in result.applied}
     fixable = {r.code for r in ALL_RULES if r.fix_safety is not None}
     assert fixable - fixed == set()
+
+
+def test_changes_owned_in_a_program_that_repeats_itself():
+    # Found by test_dask_programs in CI: difflib paired the fixed block with its unfixed
+    # twin, so correct fixes read as changes outside the findings.
+    block = ("if ddf:\n    pass\nelse:\n    ddf = dd.read_csv('x.csv')\n"
+             "    ddf.sort_values(\n        'a',\n        inplace=True,  # in place\n    )\n"
+             "    ddf = [1, 2]  # trailing\n    ddf = pd.read_parquet('lookup.parquet')\n"
+             "    df = [delayed(inc)(df, ddf) for df in frame]\n")
+    source = ("from dask import delayed\nimport dask.dataframe as dd\nimport pandas as pd\n\n"
+              "def inc(x):\n    return x + 1\n\n" + block + block)
+    result = check_fix(source, unsafe=True, realistic=True)
+    assert [a.code for a in result.applied] == ["DSK408", "DSK308", "DSK408"]
