@@ -43,3 +43,14 @@ def analyze():
 def cli(monkeypatch, capsys):
     """The fix command's ``main`` run in this process, its output captured."""
     return InProcess(monkeypatch, capsys)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """An in-process distributed cluster: one worker, two threads (the runtime tests of
+    fixes that need a real Client)."""
+    from distributed import Client
+
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
+                set_as_default=False) as c:
+        yield c

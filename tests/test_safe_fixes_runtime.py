@@ -68,15 +68,6 @@ def synchronous():
         yield
 
 
-@pytest.fixture(scope="module")
-def client():
-    from distributed import Client
-
-    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
-                set_as_default=False) as c:
-        yield c
-
-
 FRAME = """\
 import dask
 import dask.array as da

@@ -331,17 +331,9 @@ def test_dsk302_no_fix(body):
 
 
 # ---------------------------------------------------------------------------- DSK101
-@pytest.fixture(scope="module")
-def client():
-    from distributed import Client
-
-    # Two threads: one outer task that waits leaves one thread for its subtasks, so the
-    # "before" finishes; two outer tasks that wait without seceding would hang.
-    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
-                set_as_default=False) as c:
-        yield c
-
-
+# (``client``, from conftest.py, has two threads: one outer task that waits leaves one thread
+# for its subtasks, so the "before" finishes; two outer tasks that wait without seceding
+# would hang.)
 TASKS = """\
 from distributed import Client, as_completed, get_client, wait
 
