@@ -104,9 +104,10 @@ def _owned_by_diff(old, new, owned) -> bool:
 def _owned_by_runs(old, new, owned) -> bool:
     """The runs of lines no fix owns come back verbatim and in order, each found at its
     first place after the previous one; between two of them the new text differs only
-    where an owned line stood (or by added imports)."""
+    where an owned line stood (or by imports: a fix may extend an import line)."""
     pos, after_owned = 0, False
-    for is_owned, run in itertools.groupby(enumerate(old, 1), key=lambda x: x[0] in owned):
+    for is_owned, run in itertools.groupby(
+            enumerate(old, 1), key=lambda x: x[0] in owned or _is_import(x[1])):
         if is_owned:
             after_owned = True
             continue
@@ -447,3 +448,25 @@ def test_changes_owned_in_a_program_that_repeats_itself():
               "def inc(x):\n    return x + 1\n\n" + block + block)
     result = check_fix(source, unsafe=True, realistic=True)
     assert [a.code for a in result.applied] == ["DSK408", "DSK308", "DSK408"]
+
+
+def test_an_import_extended_beside_a_removed_line_is_owned():
+    # Found by test_dask_programs: DSK306's fix extends the import line just above the
+    # @delayed that DSK103's fix removes, and difflib reports them as one change.
+    source = ("from dask import delayed\nfrom dask.distributed import Client\n@delayed\n"
+              "def ddf(ddf):\n    return [delayed(abs)(ddf) for ddf in ddf]\n"
+              "async def ddf():\n    ddf = Client()\n    ddf.submit(ddf, 1)\n")
+    result = check_fix(source, unsafe=True, realistic=True)
+    assert sorted(a.code for a in result.applied) == ["DSK103", "DSK306"]
+
+
+def test_an_unowned_change_is_caught():
+    """The ownership check itself can fail: a change two lines away from every finding is
+    reported, whichever alignment is tried."""
+    source = ("import dask.dataframe as dd\n\nddf = dd.read_csv('x.csv')\nflag = 1\n\n\n"
+              "ddf.fillna(0, inplace=True)\n")
+    result = fix_source(source, unsafe=False)
+    assert result.applied
+    result.source = result.source.replace("flag = 1", "flag = 2")
+    with pytest.raises(AssertionError, match="changed outside the fixed findings"):
+        assert_changes_are_owned(source, result, unsafe=False)

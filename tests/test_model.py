@@ -168,3 +168,23 @@ def test_concurrent_futures_submit_is_not_a_task():
               "def f(x):\n    return x\npool = ThreadPoolExecutor()\npool.submit(f, 1)\n")
     tree, m = model_of(source)
     assert m.tasks == {}
+
+
+def test_names_index_and_unused_names():
+    tree, m = model_of(
+        "import numpy as np\n"
+        "def f(arg):\n"
+        "    try:\n"
+        "        pass\n"
+        "    except ValueError as err:\n"
+        "        pass\n"
+        "    total = arg + used_global\n"
+        "    return total\n"
+        "class K:\n"
+        "    pass\n")
+    assert sorted(type(n.ctx).__name__ for n in m.names("total")) == ["Load", "Store"]
+    assert m.names("absent") == []
+    # bound (import, def, parameter, except, class, assignment) or only read: all in use
+    for name in ("np", "f", "arg", "err", "K", "total", "used_global"):
+        assert not m.is_unused_name(name), name
+    assert m.is_unused_name("total_future")

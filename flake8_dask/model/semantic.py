@@ -80,6 +80,7 @@ class SemanticModel:
         self._layouts_possible: bool | None = None
         self._calls_of: dict[int, list[ast.Call]] | None = None
         self._generators: set[int] | None = None
+        self._names: dict[str, list[ast.Name]] | None = None
         #: How many times a value still being computed was read (a cycle through bindings).
         self._cycle_hits = 0
         self.imports_distributed = False
@@ -132,6 +133,7 @@ class SemanticModel:
         self._layouts_possible = False
         self._calls_of = None
         self._generators = None
+        self._names = None
         self._orders = {}
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
@@ -829,6 +831,23 @@ class SemanticModel:
         if found is _MISSING:
             found = cache[key] = _entry_point(self, call)
         return found
+
+    def names(self, name: str) -> list[ast.Name]:
+        """Every ``Name`` node spelled ``name`` in the module, whatever its context, in no
+        particular order (indexed by one walk, on the first question: only fixes ask)."""
+        if self._names is None:
+            index: dict[str, list[ast.Name]] = {}
+            for n in ast.walk(self.tree):
+                if type(n) is ast.Name:
+                    index.setdefault(n.id, []).append(n)
+            self._names = index
+        return self._names.get(name, [])
+
+    def is_unused_name(self, name: str) -> bool:
+        """No scope binds ``name`` (a parameter, def, class, import, except or match name)
+        and no expression mentions it: a name a fix can introduce anywhere in the module."""
+        return not self.names(name) and \
+            not any(scope.bindings.get(name) for scope in self._builder.scopes)
 
     @staticmethod
     def loaded_names(node: ast.AST):

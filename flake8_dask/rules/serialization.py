@@ -372,12 +372,7 @@ class ClosureCapturesLargeObject(_CaptureRule):
                 return None  # ``(big := ...)`` in the statement
         if lambdas != 1:
             return None
-        for n in ast.walk(m.tree):  # the new name must be free in the whole module
-            if type(n) is ast.Name and n.id == new or type(n) is ast.arg and n.arg == new or \
-                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
-                    n.name == new or type(n) is ast.alias and (n.asname or n.name) == new:
-                return None
-        return stmt
+        return stmt if m.is_unused_name(new) else None  # free in the whole module
 
     @staticmethod
     def _own_lines(stmt: ast.stmt) -> bool:

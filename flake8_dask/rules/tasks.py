@@ -250,8 +250,8 @@ class BlockingWaitInTask(Rule):
         worker raises (ValueError: No worker found), so a direct call from the driver or a
         test would break."""
         m = self.model
-        for n in ast.walk(m.tree):
-            if type(n) is not ast.Name or n.id != fn.name or type(n.ctx) is not ast.Load:
+        for n in m.names(fn.name):
+            if type(n.ctx) is not ast.Load:
                 continue
             parent = n._dsk_parent
             if type(parent) is ast.keyword:
