@@ -106,7 +106,7 @@ class PersistAfterRechunk(Rule):
         if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and _method_call(node.value, "rechunk")):
             name = node.targets[0].id
-            body = getattr(node._dsk_parent, node._dsk_field)
+            body = getattr(self.model.parent(node), self.model.field_of(node))
             following = body[body.index(node) + 1:]
             if following and ast.unparse(following[0]) == f"{name} = {name}.persist()":
                 return

@@ -18,13 +18,37 @@ def _all(findings):
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
 def test_call_filters_change_no_finding(path, monkeypatch):
-    """Every rule sees every call when the filters are off: same findings, same order."""
+    """Every rule sees every call and every attribute when the filters are off: same
+    findings, same order."""
     source = path.read_text(encoding="utf-8")
     filtered = _all(analyze_source(source))
     for rule in ALL_RULES:
         monkeypatch.setattr(rule, "call_names", None)
         monkeypatch.setattr(rule, "entry_points", False)
+        monkeypatch.setattr(rule, "attribute_names", None)
     assert _all(analyze_source(source)) == filtered
+
+
+def test_attribute_names_only_on_attribute_rules():
+    for rule in ALL_RULES:
+        if rule.attribute_names is not None:
+            assert ast.Attribute in rule.node_types, rule.code
+            assert isinstance(rule.attribute_names, frozenset) and rule.attribute_names, \
+                rule.code
+
+
+@pytest.mark.parametrize("path", fixture_files()[:1] + fixture_files()[-1:],
+                         ids=lambda p: p.name)
+def test_the_tree_is_left_as_it_was(path):
+    """The model keeps parents and scopes in its own tables: every node of flake8's tree has
+    the same attributes after the analysis as before it (other plugins share the tree)."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    before = [(type(n), sorted(vars(n))) for n in ast.walk(tree)]
+    with releasing():
+        findings = analyze(tree, source)
+    assert findings
+    assert [(type(n), sorted(vars(n))) for n in ast.walk(tree)] == before
 
 
 def test_call_names_are_names():

@@ -23,7 +23,7 @@ class WrapRest(Rule):
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
                 and value.func.id == "opened" and isinstance(node.targets[0], ast.Name)):
             return
-        block = getattr(node._dsk_parent, node._dsk_field)
+        block = getattr(self.model.parent(node), self.model.field_of(node))
         yield self.report(value, "opened() not closed", fix_data={"name": node.targets[0].id},
                           fix_target=StatementRun(node, block[-1], block))
 

@@ -1,7 +1,7 @@
 """Scopes and bindings, built in one iterative walk over the ``ast`` tree.
 
-The walk also records on every node its parent (``_dsk_parent``), its scope (``_dsk_scope``)
-and, for nodes held in a list field, that field's name (``_dsk_field``), and collects the nodes
+The walk also records every node's parent and scope, in side tables (``parents``,
+``scope_map``: the tree is left untouched), and collects the nodes
 of the types the rules asked for. Nothing else walks the tree again.
 """
 
@@ -86,29 +86,31 @@ class ScopeBuilder:
         self.calls: list[ast.Call] = []
         self.functions: list[ast.AST] = []
         self.has_main_guard = False
-        #: Every node given a ``_dsk_parent`` (for :meth:`release`).
-        self.annotated: list[ast.AST] = []
+        #: The side tables of the walk: every node's parent (the module's: none) and scope.
+        #: Kept off the nodes, so the tree (flake8's) is left as it was, and dropping these
+        #: tables is all it takes to free the tree.
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.scope_map: dict[ast.AST, Scope] = {}
 
     # ---------------------------------------------------------------- the walk
     def build(self, tree: ast.AST) -> Scope:
         module = self._new_scope(tree, "module", None)
         self.module_scope = module
-        tree._dsk_parent = None
-        tree._dsk_scope = module
-        stack: list = []  # nodes; each already carries its ``_dsk_scope``
+        parents = self.parents
+        scopes = self.scope_map
+        scopes[tree] = module
+        stack: list = []  # nodes; each already has its scope in ``scope_map``
         self._push_children(tree, module, stack)
         plans: dict[type, tuple] = {}
         pop = stack.pop
         push = stack.append
-        seen = self.annotated.append
-        # Names and constants (half the nodes) have nothing below them: annotated when met,
+        # Names and constants (half the nodes) have nothing below them: recorded when met,
         # never pushed (unless a rule collects them).
         leaves = _LEAF_TYPES - self.wanted
         # The hot loop: the common case (a node with no handler) is inlined, and one lookup
         # per node gives what to do with its type: collect it, a handler, its child fields.
         while stack:
             node = pop()
-            seen(node)
             t = type(node)
             plan = plans.get(t)
             if plan is None:
@@ -117,9 +119,9 @@ class ScopeBuilder:
             if bucket is not None:
                 bucket.append(node)
             if handler is not None:
-                handler(self, node, node._dsk_scope, stack)
+                handler(self, node, scopes[node], stack)
                 continue
-            scope = node._dsk_scope
+            scope = scopes[node]
             for field in fields:
                 value = getattr(node, field, None)
                 if value is None:
@@ -127,20 +129,14 @@ class ScopeBuilder:
                 if value.__class__ is list:
                     for item in value:
                         if item is not None and not isinstance(item, str):
-                            item._dsk_parent = node
-                            item._dsk_scope = scope
-                            item._dsk_field = field
-                            if item.__class__ in leaves:
-                                seen(item)
-                            else:
+                            parents[item] = node
+                            scopes[item] = scope
+                            if item.__class__ not in leaves:
                                 push(item)
                 elif isinstance(value, ast.AST):
-                    value._dsk_parent = node
-                    value._dsk_scope = scope
-                    value._dsk_field = field
-                    if value.__class__ in leaves:
-                        seen(value)
-                    else:
+                    parents[value] = node
+                    scopes[value] = scope
+                    if value.__class__ not in leaves:
                         push(value)
         # The walk pops children in reverse; rules expect source order.
         for nodes in self.collected.values():
@@ -158,13 +154,12 @@ class ScopeBuilder:
         return bucket, self._HANDLERS.get(t), fields
 
     def release(self) -> None:
-        """Break the reference cycles the walk made (a node and its parent point at each
-        other, a scope at its node and the node at its scope), so that the tree is freed as
-        soon as it is dropped, without waiting for the cyclic garbage collector. The nodes
-        keep their ``_dsk_scope``, which then holds nothing; the model is unusable after."""
-        for node in self.annotated:
-            node._dsk_parent = None
-        self.annotated = []
+        """Break the reference cycles between scopes and bindings (a binding points at its
+        scope, the scope back at it, and both at nodes), so that they and the tree are freed
+        as soon as they are dropped, without waiting for the cyclic garbage collector. The
+        tree itself holds nothing of the model. The model is unusable after."""
+        self.parents = {}
+        self.scope_map = {}
         for scope in self.scopes:
             scope.node = None
             scope.bindings = {}
@@ -179,11 +174,11 @@ class ScopeBuilder:
         self.scopes.append(scope)
         return scope
 
-    @staticmethod
-    def _push_children(node: ast.AST, scope: Scope, stack: list) -> None:
+    def _push_children(self, node: ast.AST, scope: Scope, stack: list) -> None:
         fields = _CHILD_FIELDS.get(type(node))
         if fields is None:
             fields = _child_fields(type(node))
+        parents, scopes = self.parents, self.scope_map
         for field in fields:
             value = getattr(node, field, None)
             if value is None:
@@ -191,29 +186,28 @@ class ScopeBuilder:
             if type(value) is list:
                 for item in value:
                     if isinstance(item, ast.AST):
-                        item._dsk_parent = node
-                        item._dsk_scope = scope
-                        item._dsk_field = field
+                        parents[item] = node
+                        scopes[item] = scope
                         stack.append(item)
             elif isinstance(value, ast.AST):
-                value._dsk_parent = node
-                value._dsk_scope = scope
-                value._dsk_field = field
+                parents[value] = node
+                scopes[value] = scope
                 stack.append(value)
 
-    @staticmethod
-    def _push(node: ast.AST | None, parent: ast.AST, field: str, scope: Scope, stack) -> None:
+    def _push(self, node: ast.AST | None, parent: ast.AST, scope: Scope, stack) -> None:
         if node is None:
             return
-        node._dsk_parent = parent
-        node._dsk_scope = scope
-        node._dsk_field = field
+        self.parents[node] = parent
+        self.scope_map[node] = scope
         stack.append(node)
 
-    def _push_list(self, nodes, parent, field, scope, stack) -> None:
+    def _push_list(self, nodes, parent, scope, stack) -> None:
+        parents, scopes = self.parents, self.scope_map
         for n in nodes:
             if n is not None:
-                self._push(n, parent, field, scope, stack)
+                parents[n] = parent
+                scopes[n] = scope
+                stack.append(n)
 
     @staticmethod
     def _bind(scope: Scope, binding: Binding) -> None:
@@ -226,28 +220,25 @@ class ScopeBuilder:
         is_lambda = type(node) is ast.Lambda
         if not is_lambda:
             self._bind(scope, Binding(node.name, scope, "def", node, pos=_start(node)))
-            self._push_list(node.decorator_list, node, "decorator_list", scope, stack)
+            self._push_list(node.decorator_list, node, scope, stack)
             if node.returns is not None:
-                self._push(node.returns, node, "returns", scope, stack)
+                self._push(node.returns, node, scope, stack)
         self.functions.append(node)
         args = node.args
-        self._push_list(args.defaults, args, "defaults", scope, stack)
-        self._push_list(args.kw_defaults, args, "kw_defaults", scope, stack)
-        args._dsk_parent = node
-        args._dsk_scope = scope
-        annotated = self.annotated
-        annotated.append(args)
+        self._push_list(args.defaults, args, scope, stack)
+        self._push_list(args.kw_defaults, args, scope, stack)
+        self.parents[args] = node
+        self.scope_map[args] = scope
         inner = self._new_scope(node, "lambda" if is_lambda else "function", scope)
         all_args = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
         for arg in all_args:
             if arg is None:
                 continue
-            arg._dsk_parent = args
-            arg._dsk_scope = inner
-            annotated.append(arg)
+            self.parents[arg] = args
+            self.scope_map[arg] = inner
             self._bind(inner, Binding(arg.arg, inner, "param", arg, value=arg, pos=(0, 0)))
             if arg.annotation is not None:
-                self._push(arg.annotation, arg, "annotation", scope, stack)
+                self._push(arg.annotation, arg, scope, stack)
         if scope.kind == "class" and not is_lambda:
             positional = [*args.posonlyargs, *args.args]
             decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
@@ -255,36 +246,34 @@ class ScopeBuilder:
                 inner.self_name = positional[0].arg
                 inner.class_scope = scope
         if is_lambda:
-            self._push(node.body, node, "body", inner, stack)
+            self._push(node.body, node, inner, stack)
         else:
-            self._push_list(node.body, node, "body", inner, stack)
+            self._push_list(node.body, node, inner, stack)
 
     def _on_class(self, node, scope, stack):
         self._bind(scope, Binding(node.name, scope, "class", node, pos=_start(node)))
-        self._push_list(node.decorator_list, node, "decorator_list", scope, stack)
-        self._push_list(node.bases, node, "bases", scope, stack)
-        self._push_list(node.keywords, node, "keywords", scope, stack)
+        self._push_list(node.decorator_list, node, scope, stack)
+        self._push_list(node.bases, node, scope, stack)
+        self._push_list(node.keywords, node, scope, stack)
         inner = self._new_scope(node, "class", scope)
-        self._push_list(node.body, node, "body", inner, stack)
+        self._push_list(node.body, node, inner, stack)
 
     def _on_comprehension(self, node, scope, stack):
         inner = self._new_scope(node, "comprehension", scope)
         generators = node.generators
         for i, gen in enumerate(generators):
-            gen._dsk_parent = node
-            gen._dsk_scope = inner
-            gen._dsk_field = "generators"
-            self.annotated.append(gen)
+            self.parents[gen] = node
+            self.scope_map[gen] = inner
             # The first iterable is evaluated in the enclosing scope.
-            self._push(gen.iter, gen, "iter", scope if i == 0 else inner, stack)
+            self._push(gen.iter, gen, scope if i == 0 else inner, stack)
             self._bind_target(gen.target, inner, "comprehension", gen.iter, _end(gen.iter),
                               stack, gen)
-            self._push_list(gen.ifs, gen, "ifs", inner, stack)
+            self._push_list(gen.ifs, gen, inner, stack)
         if type(node) is ast.DictComp:
-            self._push(node.key, node, "key", inner, stack)
-            self._push(node.value, node, "value", inner, stack)
+            self._push(node.key, node, inner, stack)
+            self._push(node.value, node, inner, stack)
         else:
-            self._push(node.elt, node, "elt", inner, stack)
+            self._push(node.elt, node, inner, stack)
 
     def _bind_target(self, target, scope, kind, value, pos, stack, parent, index=None):
         """Bind the names of an assignment target; push the target for the rules."""
@@ -303,9 +292,8 @@ class ScopeBuilder:
                     sub = i if type(elt) is not ast.Starred else None
                     self._bind_target(elt, scope, kind, value, pos, stack, target,
                                       index if sub is None else ((index or ()) + (sub,)))
-            target._dsk_parent = parent
-            target._dsk_scope = scope
-            self.annotated.append(target)
+            self.parents[target] = parent
+            self.scope_map[target] = scope
             if type(target) in self.wanted:
                 self.collected[type(target)].append(target)
             return
@@ -314,7 +302,7 @@ class ScopeBuilder:
             return
         elif t is ast.Attribute:
             self._record_self_attribute(target, scope, value, pos)
-        self._push(target, parent, "target", scope, stack)
+        self._push(target, parent, scope, stack)
 
     def _record_self_attribute(self, target, scope, value, pos):
         owner = target.value
@@ -324,14 +312,14 @@ class ScopeBuilder:
                 Binding(target.attr, scope, "assign", target, value, None, pos))
 
     def _on_assign(self, node, scope, stack):
-        self._push(node.value, node, "value", scope, stack)
+        self._push(node.value, node, scope, stack)
         for target in node.targets:
             self._bind_target(target, scope, "assign", node.value, _end(node), stack, node)
 
     def _on_annassign(self, node, scope, stack):
         if node.value is not None:
-            self._push(node.value, node, "value", scope, stack)
-        self._push(node.annotation, node, "annotation", scope, stack)
+            self._push(node.value, node, scope, stack)
+        self._push(node.annotation, node, scope, stack)
         target = node.target
         if type(target) is ast.Name:
             kind = "assign" if node.value is not None else "annotation"
@@ -341,42 +329,40 @@ class ScopeBuilder:
         elif type(target) is ast.Attribute:
             self._record_self_attribute(target, scope, node.value or node.annotation,
                                         _end(node))
-        self._push(target, node, "target", scope, stack)
+        self._push(target, node, scope, stack)
 
     def _on_augassign(self, node, scope, stack):
-        self._push(node.value, node, "value", scope, stack)
+        self._push(node.value, node, scope, stack)
         target = node.target
         if type(target) is ast.Name:
             self._bind(scope, Binding(target.id, scope, "augassign", target, node, None,
                                       _end(node)))
-        self._push(target, node, "target", scope, stack)
+        self._push(target, node, scope, stack)
 
     def _on_for(self, node, scope, stack):
-        self._push(node.iter, node, "iter", scope, stack)
+        self._push(node.iter, node, scope, stack)
         self._bind_target(node.target, scope, "for", node.iter, _end(node.iter), stack, node)
-        self._push_list(node.body, node, "body", scope, stack)
-        self._push_list(node.orelse, node, "orelse", scope, stack)
+        self._push_list(node.body, node, scope, stack)
+        self._push_list(node.orelse, node, scope, stack)
 
     def _on_with(self, node, scope, stack):
         for item in node.items:
-            item._dsk_parent = node
-            item._dsk_scope = scope
-            item._dsk_field = "items"
-            self.annotated.append(item)
-            self._push(item.context_expr, item, "context_expr", scope, stack)
+            self.parents[item] = node
+            self.scope_map[item] = scope
+            self._push(item.context_expr, item, scope, stack)
             if item.optional_vars is not None:
                 self._bind_target(item.optional_vars, scope, "with", item.context_expr,
                                   _end(item.context_expr), stack, item)
-        self._push_list(node.body, node, "body", scope, stack)
+        self._push_list(node.body, node, scope, stack)
 
     def _on_named(self, node, scope, stack):
         target_scope = scope
         while target_scope.kind == "comprehension" and target_scope.parent is not None:
             target_scope = target_scope.parent
-        self._push(node.value, node, "value", scope, stack)
+        self._push(node.value, node, scope, stack)
         self._bind(target_scope, Binding(node.target.id, target_scope, "named", node.target,
                                          node.value, None, _end(node)))
-        self._push(node.target, node, "target", scope, stack)
+        self._push(node.target, node, scope, stack)
 
     def _on_import(self, node, scope, stack):
         for alias in node.names:

@@ -71,6 +71,10 @@ class SemanticModel:
 
     def __post_init__(self) -> None:
         self._builder: ScopeBuilder | None = None
+        self._parents: dict[ast.AST, ast.AST] = {}  # the walk's side tables (build())
+        self._scope_map: dict[ast.AST, Scope] = {}
+        #: parent -> {child: the parent's field holding it}, for the parents asked about.
+        self._field_index: dict[ast.AST, dict[ast.AST, str]] = {}
         self._values: dict[int, object] = {}
         self._binding_values: dict[int, object] = {}
         self._qualnames: dict[int, object] = {}
@@ -93,6 +97,8 @@ class SemanticModel:
         builder = ScopeBuilder(wanted | _ALWAYS_COLLECTED)
         self.module_scope = builder.build(self.tree)
         self._builder = builder
+        self._parents = builder.parents
+        self._scope_map = builder.scope_map
         self.nodes = builder.collected
         self.calls = builder.calls
         self.functions = builder.functions
@@ -128,6 +134,7 @@ class SemanticModel:
         Findings keep their positions and messages; the model cannot be queried after."""
         if self._builder is not None:
             self._builder.release()
+        self._parents, self._scope_map, self._field_index = {}, {}, {}
         self._values, self._binding_values, self._qualnames = {}, {}, {}
         self._entry_points, self._layouts, self._tasks = {}, {}, None
         self._layouts_possible = False
@@ -159,23 +166,43 @@ class SemanticModel:
         return (name,)
 
     # ------------------------------------------------------------------ structure
-    @staticmethod
-    def parent(node: ast.AST) -> ast.AST | None:
-        return getattr(node, "_dsk_parent", None)
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self._parents.get(node)
 
-    @staticmethod
-    def scope_of(node: ast.AST) -> Scope:
-        return node._dsk_scope
+    def scope_of(self, node: ast.AST) -> Scope:
+        return self._scope_map[node]
+
+    def field_of(self, node: ast.AST, parent: ast.AST | None | object = _MISSING) -> str | None:
+        """The field of its parent that holds ``node`` (``"body"``, ``"test"``, ...). Found
+        when asked (few nodes ever are): the first question about a parent's children indexes
+        them all, so a module of 100,000 statements costs one pass, not one per statement."""
+        if parent is _MISSING:
+            parent = self._parents.get(node)
+        if parent is None:
+            return None
+        index = self._field_index.get(parent)
+        if index is None:
+            index = self._field_index[parent] = {}
+            for name in parent._fields:
+                value = getattr(parent, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            index[item] = name
+                elif isinstance(value, ast.AST):
+                    index[value] = name
+        return index.get(node)
 
     def ancestors(self, node: ast.AST):
-        node = getattr(node, "_dsk_parent", None)
+        parents = self._parents
+        node = parents.get(node)
         while node is not None:
             yield node
-            node = getattr(node, "_dsk_parent", None)
+            node = parents.get(node)
 
     def enclosing_function(self, node: ast.AST) -> ast.AST | None:
         """The innermost def or lambda whose body contains ``node``."""
-        scope = node._dsk_scope
+        scope = self._scope_map[node]
         while scope is not None:
             if scope.is_function:
                 return scope.node
@@ -183,8 +210,9 @@ class SemanticModel:
         return None
 
     def statement_of(self, node: ast.AST) -> ast.stmt | None:
+        parents = self._parents
         while node is not None and not isinstance(node, ast.stmt):
-            node = getattr(node, "_dsk_parent", None)
+            node = parents.get(node)
         return node
 
     def enclosing_loops(self, node: ast.AST, *, comprehensions: bool = True) -> list[ast.AST]:
@@ -199,11 +227,11 @@ class SemanticModel:
             if isinstance(anc, FUNCTION_NODES) or isinstance(anc, ast.ClassDef):
                 break
             if isinstance(anc, LOOP_NODES):
-                field_name = getattr(child, "_dsk_field", None)
+                field_name = self.field_of(child, anc)
                 if field_name == "body" or (type(anc) is ast.While and field_name == "test"):
                     loops.append(anc)
             elif comprehensions and isinstance(anc, COMPREHENSION_NODES):
-                if getattr(child, "_dsk_field", None) != "generators" or child is not \
+                if self.field_of(child, anc) != "generators" or child is not \
                         anc.generators[0]:
                     loops.append(anc)
             child = anc
@@ -212,7 +240,7 @@ class SemanticModel:
     def in_main_guard(self, node: ast.AST) -> bool:
         child = node
         for anc in self.ancestors(node):
-            if type(anc) is ast.If and getattr(child, "_dsk_field", None) == "body" \
+            if type(anc) is ast.If and self.field_of(child, anc) == "body" \
                     and is_main_guard_test(anc.test):
                 return True
             child = anc
@@ -226,11 +254,11 @@ class SemanticModel:
         child = node
         for anc in self.ancestors(node):
             t = type(anc)
-            if t in (ast.With, ast.AsyncWith) and getattr(child, "_dsk_field", None) == "body":
+            if t in (ast.With, ast.AsyncWith) and self.field_of(child, anc) == "body":
                 if any(self._expects_failure_call(item.context_expr) for item in anc.items):
                     return True
             elif t is ast.Lambda:
-                return self._expects_failure_call(anc._dsk_parent)
+                return self._expects_failure_call(self._parents.get(anc))
             elif isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return False
             child = anc
@@ -246,11 +274,11 @@ class SemanticModel:
 
     def at_module_level(self, node: ast.AST) -> bool:
         """True when ``node`` runs when the module is imported (not in a def or class)."""
-        return node._dsk_scope is self.module_scope
+        return self._scope_map[node] is self.module_scope
 
     def runs_at_import(self, node: ast.AST) -> bool:
         """Like :meth:`at_module_level`, and also inside a comprehension at module level."""
-        scope = node._dsk_scope
+        scope = self._scope_map[node]
         while scope.kind == "comprehension":
             scope = scope.parent
         return scope is self.module_scope
@@ -282,7 +310,7 @@ class SemanticModel:
         them, and, inside a loop, the bindings later in that loop. From an enclosing scope:
         every binding there, since a nested function may run at any time.
         """
-        use_scope = node._dsk_scope
+        use_scope = self._scope_map[node]
         scope, bindings = self.lookup(node.id, use_scope)
         if not bindings:
             return []
@@ -333,8 +361,8 @@ class SemanticModel:
         """The statement list holding the statement of ``node`` (``with`` bodies merged)."""
         stmt = self.statement_of(node)
         while stmt is not None:
-            parent = stmt._dsk_parent
-            field_name = getattr(stmt, "_dsk_field", None)
+            parent = self._parents.get(stmt)
+            field_name = self.field_of(stmt, parent)
             if type(parent) in (ast.With, ast.AsyncWith) and field_name == "body":
                 stmt = parent
                 continue
@@ -346,7 +374,7 @@ class SemanticModel:
         stmt = self.statement_of(node)
         while stmt is not None and not isinstance(stmt, (ast.Module,)):
             blocks.add(self._container(stmt))
-            parent = stmt._dsk_parent
+            parent = self._parents.get(stmt)
             if isinstance(parent, (*FUNCTION_NODES, ast.ClassDef)) or parent is None:
                 break
             stmt = self.statement_of(parent)
@@ -388,7 +416,7 @@ class SemanticModel:
             return f"{base}.{node.attr}" if base else None
         if t is not ast.Name:
             return None
-        scope, bindings = self.lookup(node.id, node._dsk_scope)
+        scope, bindings = self.lookup(node.id, self._scope_map[node])
         if scope is None:
             if self.module_scope.has_star_import:
                 return None
@@ -426,7 +454,7 @@ class SemanticModel:
         if t is ast.Call and self.qualname(node.func) in V.PARTIAL_FUNCTIONS and node.args:
             return self.function_of(node.args[0], _depth + 1)
         if t is ast.Name:
-            scope, bindings = self.lookup(node.id, node._dsk_scope)
+            scope, bindings = self.lookup(node.id, self._scope_map[node])
             if len(bindings) != 1:
                 defs = [b for b in bindings if b.kind == "def"]
                 if len(defs) == 1 and len(bindings) == 1:
@@ -446,18 +474,18 @@ class SemanticModel:
         """The class scope when ``node`` is ``self`` in a method or an instance of a local class."""
         if type(node) is not ast.Name:
             return None
-        scope = node._dsk_scope
+        scope = self._scope_map[node]
         while scope is not None and scope.kind in ("lambda", "comprehension"):
             scope = scope.parent
         if scope is not None and scope.self_name == node.id:
-            bound_scope, _ = self.lookup(node.id, node._dsk_scope)
+            bound_scope, _ = self.lookup(node.id, self._scope_map[node])
             if bound_scope is scope:
                 return scope.class_scope
         bindings = self.reaching_bindings(node)
         if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].index is None:
             value = bindings[0].value
             if type(value) is ast.Call and type(value.func) is ast.Name:
-                cls_bindings = self.lookup(value.func.id, value.func._dsk_scope)[1]
+                cls_bindings = self.lookup(value.func.id, self._scope_map[value.func])[1]
                 if len(cls_bindings) == 1 and cls_bindings[0].kind == "class":
                     return self._class_scopes().get(cls_bindings[0].node)
         return None
@@ -489,7 +517,7 @@ class SemanticModel:
         """A def whose body yields (a yield belongs to the scope of its function)."""
         if self._generators is None:
             nodes = self.nodes
-            self._generators = {id(y._dsk_scope.node) for t in (ast.Yield, ast.YieldFrom)
+            self._generators = {id(self._scope_map[y].node) for t in (ast.Yield, ast.YieldFrom)
                                 for y in nodes.get(t, ())}
         return type(fn) is not ast.Lambda and id(fn) in self._generators
 
@@ -785,8 +813,8 @@ class SemanticModel:
             if type(b.value) is ast.Constant and b.value.value is None:
                 continue
             if b.value is not None and type(b.node) is ast.Attribute and \
-                    type(b.node._dsk_parent) is ast.AnnAssign and \
-                    b.node._dsk_parent.value is None:
+                    type(self._parents.get(b.node)) is ast.AnnAssign and \
+                    self._parents[b.node].value is None:
                 v = self._annotation_value(b.value, b.node)
             else:
                 v = self.value(b.value) if b.value is not None else None
@@ -909,12 +937,12 @@ class SemanticModel:
 
     def is_free_in(self, name: ast.Name, fn: ast.AST) -> bool:
         """``name`` is read inside ``fn`` but bound outside it (closure cell or global)."""
-        scope, _ = self.lookup(name.id, name._dsk_scope)
+        scope, _ = self.lookup(name.id, self._scope_map[name])
         if scope is None:
             return False
         s = scope
         fn_scope = None
-        cur = name._dsk_scope
+        cur = self._scope_map[name]
         while cur is not None:
             if cur.node is fn:
                 fn_scope = cur

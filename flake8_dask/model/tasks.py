@@ -75,7 +75,7 @@ def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
         return None  # cheap exit: no entry point ends with this name
     if t is ast.Name and func.id not in _MODULE_FUNCTION_NAMES:
         # Only a local def (``@delayed``) or an assigned ``delayed(f)`` can still match.
-        _, bindings = m.lookup(func.id, func._dsk_scope)
+        _, bindings = m.lookup(func.id, m.scope_of(func))
         if not bindings or all(b.kind == "import" for b in bindings):
             return None
     recv = m.value(func.value) if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES \
@@ -177,7 +177,7 @@ def find_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
 def _through_parameter(m: SemanticModel, name: ast.Name):
     """One level into same-module helpers: ``def run(client, fn): client.submit(fn)`` called
     as ``run(client, work)`` makes ``work`` a task function."""
-    scope, bindings = m.lookup(name.id, name._dsk_scope)
+    scope, bindings = m.lookup(name.id, m.scope_of(name))
     if len(bindings) != 1 or bindings[0].kind != "param" or scope is None:
         return
     helper = scope.node

@@ -21,7 +21,7 @@ def assignable(m, expr: ast.AST, stmt: ast.stmt) -> bool:
     (``self.frame``), or a column of a Dask DataFrame held in such a target (``ddf["a"]``)."""
     t = type(expr)
     if t is ast.Name:
-        scope = stmt._dsk_scope
+        scope = m.scope_of(stmt)
         if expr.id in scope.global_names or expr.id in scope.nonlocal_names:
             return True
         found, _ = m.lookup(expr.id, scope)
@@ -54,9 +54,9 @@ def root_name(expr: ast.AST) -> str | None:
             return expr.id if t is ast.Name else None
 
 
-def bare_statement(call: ast.AST) -> ast.Expr | None:
+def bare_statement(m, call: ast.AST) -> ast.Expr | None:
     """The expression statement whose whole value is ``call``."""
-    parent = getattr(call, "_dsk_parent", None)
+    parent = m.parent(call)
     return parent if type(parent) is ast.Expr else None
 
 
@@ -76,7 +76,7 @@ def import_for(m, qualname: str, stmt: ast.AST) -> tuple[str, list]:
     existing import, or ``X`` plus the import to add. ``("", [])`` when ``X`` is bound to
     something else there."""
     module, _, name = qualname.rpartition(".")
-    scope = stmt._dsk_scope
+    scope = m.scope_of(stmt)
     for local, bindings in m.module_scope.bindings.items():
         if any(b.kind == "import" and b.qualname and V.canonical(b.qualname) == qualname
                for b in bindings):
@@ -99,7 +99,7 @@ def bound_name(m, qualname: str, stmt: ast.AST) -> str:
     names already imported: the local name of its import (``delayed``), or an attribute of
     its imported module (``dask.delayed``). ``""`` when neither is bound there."""
     module, _, name = qualname.rpartition(".")
-    scope = stmt._dsk_scope
+    scope = m.scope_of(stmt)
     for wanted, spelled in ((qualname, "{}"), (module, "{}." + name)):
         for local, bindings in m.module_scope.bindings.items():
             if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname \

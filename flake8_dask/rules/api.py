@@ -98,8 +98,8 @@ class BoolOnLazyObject(Rule):
     # ------------------------------------------------------------------ truth tests
     def _in_test(self, node) -> bool:
         """``node`` is reached by the decomposition of an enclosing test (reported there)."""
-        parent = node._dsk_parent
-        field_name = getattr(node, "_dsk_field", None)
+        parent = self.model.parent(node)
+        field_name = self.model.field_of(node)
         if type(parent) is ast.BoolOp or (type(parent) is ast.UnaryOp and
                                           type(parent.op) is ast.Not):
             return True
@@ -286,7 +286,7 @@ class ComputeReturnsTuple(Rule):
         """``"tuple"`` when a later use treats the name as a tuple, ``"value"`` when it is
         read only otherwise, ``None`` when it is never read."""
         m = self.model
-        scope = target._dsk_scope
+        scope = m.scope_of(target)
         binding = next((b for b in scope.bindings.get(target.id, ()) if b.node is target), None)
         if binding is None:
             return None
@@ -296,8 +296,8 @@ class ComputeReturnsTuple(Rule):
                 if use.id != target.id or binding not in m.reaching_bindings(use):
                     continue
                 read = "value"
-                parent = use._dsk_parent
-                field_name = getattr(use, "_dsk_field", None)
+                parent = m.parent(use)
+                field_name = m.field_of(use)
                 if type(parent) is ast.Subscript and field_name == "value":
                     key = parent.slice
                     sign = 1
@@ -568,8 +568,8 @@ class SequentialFutureResults(Rule):
             root = root.value
         if type(root) is not ast.Name or m.kind(client) != K.CLIENT:
             return None
-        made_scope, made_bindings = m.lookup(root.id, root._dsk_scope)
-        use_scope, use_bindings = m.lookup(root.id, use._dsk_scope)
+        made_scope, made_bindings = m.lookup(root.id, m.scope_of(root))
+        use_scope, use_bindings = m.lookup(root.id, m.scope_of(use))
         if made_scope is None or made_scope is not use_scope or len(made_bindings) != 1:
             return None
         return dotted(client)
@@ -644,7 +644,7 @@ class ImpureFunctionDefaultPure(Rule):
         if any(kw.arg is None for kw in call.keywords):
             return
         pure = E.keyword(call, "pure")
-        decorated = call._dsk_parent if getattr(call, "_dsk_field", None) == \
+        decorated = m.parent(call) if m.field_of(call) == \
             "decorator_list" else None
         if not call.args and decorated is None:
             return

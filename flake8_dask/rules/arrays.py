@@ -488,6 +488,7 @@ class UnknownChunks(Rule):
     name = "unknown-chunks"
     node_types = (ast.Attribute, ast.Call)
     call_names = frozenset({"to_dask_array"})  # calls only
+    attribute_names = frozenset({"values"})
     fix_safety = Safety.UNSAFE
     fix_title = "Compute the row chunks: to_dask_array(lengths=True)"
 
@@ -536,7 +537,7 @@ class UnknownChunks(Rule):
         direct = self._use(expr)
         if direct is not None:
             return direct
-        parent = expr._dsk_parent
+        parent = self.model.parent(expr)
         target = None
         if type(parent) is ast.Assign and len(parent.targets) == 1 and \
                 type(parent.targets[0]) is ast.Name:
@@ -546,7 +547,7 @@ class UnknownChunks(Rule):
         if target is None:
             return None
         m = self.model
-        scope = target._dsk_scope
+        scope = m.scope_of(target)
         while scope.kind == "comprehension":
             scope = scope.parent
         found = None
@@ -556,7 +557,7 @@ class UnknownChunks(Rule):
             bindings = m.reaching_bindings(name)
             if not any(b.node is target for b in bindings):
                 continue
-            after = name._dsk_parent
+            after = m.parent(name)
             if type(after) is ast.Attribute and after.value is name and \
                     after.attr == "compute_chunk_sizes":
                 return None
@@ -569,7 +570,7 @@ class UnknownChunks(Rule):
 
     def _use(self, expr) -> tuple[str, int] | None:
         """How ``expr`` (an array with unknown row chunks) is used, when that use fails."""
-        parent = expr._dsk_parent
+        parent = self.model.parent(expr)
         t = type(parent)
         if t is ast.Subscript and parent.value is expr and type(parent.ctx) is ast.Load:
             index = parent.slice
@@ -577,7 +578,7 @@ class UnknownChunks(Rule):
             if _positional(first):
                 return f"indexing it with [{text(index, 20)}]", parent.lineno
         elif t is ast.Attribute and parent.value is expr:
-            grand = parent._dsk_parent
+            grand = self.model.parent(parent)
             if parent.attr in ("reshape", "ravel", "flatten") and type(grand) is ast.Call \
                     and grand.func is parent:
                 return f".{parent.attr}()", grand.lineno
@@ -804,7 +805,7 @@ class ImplicitCompute(Rule):
             if not bindings:
                 return None
             ids.append((name.id, tuple(sorted(id(b) for b in bindings))))
-        scope = node._dsk_scope
+        scope = m.scope_of(node)
         while scope.kind == "comprehension":
             scope = scope.parent
         return (id(scope), ast.dump(arg), tuple(sorted(ids)))
@@ -816,7 +817,7 @@ class ImplicitCompute(Rule):
             calls = sorted(calls, key=lambda c: (c.lineno, c.col_offset))
             first = calls[0]
             for later in calls[1:]:
-                if id(later) in self._reported or _exclusive(first, later):
+                if id(later) in self._reported or _exclusive(self.model, first, later):
                     continue
                 arg = text(later.args[0], 30)
                 yield self.report(
@@ -833,21 +834,21 @@ def _number(expr) -> bool:
     return type(expr) is ast.Constant and type(expr.value) in (int, float)
 
 
-def _exclusive(a: ast.AST, b: ast.AST) -> bool:
+def _exclusive(m, a: ast.AST, b: ast.AST) -> bool:
     """``a`` and ``b`` are in different branches of one ``if``/``try``/``match`` (or of a
     conditional expression), so at most one of them runs."""
     path_a = {}
     child = a
-    node = a._dsk_parent
+    node = m.parent(a)
     while node is not None:
-        path_a[id(node)] = getattr(child, "_dsk_field", None), child
-        child, node = node, getattr(node, "_dsk_parent", None)
+        path_a[id(node)] = m.field_of(child), child
+        child, node = node, m.parent(node)
     child = b
-    node = b._dsk_parent
+    node = m.parent(b)
     while node is not None:
         if id(node) in path_a:
             field_a, child_a = path_a[id(node)]
-            field_b = getattr(child, "_dsk_field", None)
+            field_b = m.field_of(child)
             if type(node) in (ast.If, ast.IfExp):
                 return {field_a, field_b} == {"body", "orelse"}
             if type(node) in (ast.Try, getattr(ast, "TryStar", ast.Try)):
@@ -858,5 +859,5 @@ def _exclusive(a: ast.AST, b: ast.AST) -> bool:
             if type(node).__name__ == "Match":
                 return field_a == field_b == "cases" and child_a is not child
             return False
-        child, node = node, getattr(node, "_dsk_parent", None)
+        child, node = node, m.parent(node)
     return False

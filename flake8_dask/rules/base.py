@@ -52,6 +52,9 @@ class Rule:
     #: ``call_names = frozenset()``, a rule sees entry points only. The dispatcher looks the
     #: entry point up once per call (cached), instead of every such rule doing it.
     entry_points: ClassVar[bool] = False
+    #: For a rule that checks ``ast.Attribute``: the attribute names it can report
+    #: (``{"values"}``); it is handed only the attributes spelled so. ``None``: every one.
+    attribute_names: ClassVar[frozenset[str] | None] = None
     fix_safety: ClassVar[Safety | None] = None
     fix_title: ClassVar[str] = ""
     #: Rules whose precision on real code is too low are off unless selected.

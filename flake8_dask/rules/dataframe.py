@@ -1242,7 +1242,7 @@ class SinglePartition(Rule):
         use = self._method_on(call)
         if use is not None:
             return use
-        parent = call._dsk_parent
+        parent = self.model.parent(call)
         if type(parent) is not ast.Assign or len(parent.targets) != 1 or \
                 type(parent.targets[0]) is not ast.Name:
             return None
@@ -1253,16 +1253,15 @@ class SinglePartition(Rule):
                 return use
         return None
 
-    @staticmethod
-    def _method_on(expr: ast.AST) -> ast.Call | None:
+    def _method_on(self, expr: ast.AST) -> ast.Call | None:
         """``expr.<parallel method>(...)``, also through a column selection."""
         node = expr
         while True:
-            parent = node._dsk_parent
-            field = getattr(node, "_dsk_field", None)
+            parent = self.model.parent(node)
+            field = self.model.field_of(node)
             if type(parent) is ast.Attribute and field == "value":
-                grand = parent._dsk_parent
-                if type(grand) is ast.Call and getattr(parent, "_dsk_field", None) == "func":
+                grand = self.model.parent(parent)
+                if type(grand) is ast.Call and self.model.field_of(parent) == "func":
                     return grand if parent.attr in V.PARALLEL_FRAME_METHODS else None
                 node = parent  # a column: ``x.col.map(...)``
                 continue
@@ -1274,7 +1273,7 @@ class SinglePartition(Rule):
     def _uses(self, target: ast.Name, stmt: ast.stmt):
         """Loads of ``target``'s name that this assignment reaches, in its scope."""
         m = self.model
-        scope = target._dsk_scope
+        scope = m.scope_of(target)
         root = scope.node
         body = [root.body] if type(root) is ast.Lambda else list(getattr(root, "body", []))
         stack = body
@@ -1369,7 +1368,7 @@ class UnsupportedInplace(Rule):
         else:
             effect = "has no inplace= in Dask: Dask collections are immutable"
             safety = None
-        stmt = E.bare_statement(call)
+        stmt = E.bare_statement(self.model, call)
         fixable = safety is not None and stmt is not None and E.assignable(m, func.value, stmt)
         finding = self.report(
             call,
@@ -1454,17 +1453,17 @@ class LocSetitem(Rule):
 
     code = "DSK409"
     name = "loc-setitem"
-    node_types = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Subscript)
+    node_types = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Attribute)
+    attribute_names = frozenset({"iloc"})  # reads: ``<frame>.iloc[...]``
     fix_safety = Safety.UNSAFE
     fix_title = "Replace the column with its mask(): ddf['c'] = ddf['c'].mask(cond, value)"
 
     def check(self, node) -> Iterator[Finding]:
         t = type(node)
-        if t is ast.Subscript:
-            value = node.value
-            if type(node.ctx) is ast.Load and type(value) is ast.Attribute and \
-                    value.attr == "iloc":
-                yield from self._iloc_read(node)
+        if t is ast.Attribute:
+            sub = self.model.parent(node)
+            if type(sub) is ast.Subscript and sub.value is node and type(sub.ctx) is ast.Load:
+                yield from self._iloc_read(sub)
             return
         targets = node.targets if t is ast.Assign else [node.target]
         for target in targets:

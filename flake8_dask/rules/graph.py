@@ -162,7 +162,7 @@ class MissingPersistInLoop(Rule):
     def _assigned_value(self, stmt, name):
         m = self.model
         if type(stmt) is ast.AugAssign:
-            for b in stmt._dsk_scope.bindings.get(name, ()):
+            for b in m.scope_of(stmt).bindings.get(name, ()):
                 if b.value is stmt:
                     v = m.binding_value(b)
                     return v if hasattr(v, "kind") else None
@@ -173,7 +173,7 @@ class MissingPersistInLoop(Rule):
                 if type(target) is ast.Name and target.id == name:
                     return m.value(stmt.value)
             # tuple targets: look the binding up
-            for b in stmt._dsk_scope.bindings.get(name, ()):
+            for b in m.scope_of(stmt).bindings.get(name, ()):
                 if m.statement_of(b.node) is stmt:
                     v = m.binding_value(b)
                     return v if hasattr(v, "kind") else None
@@ -521,10 +521,10 @@ class ComputeInLoop(Rule):
         if type(func) is not ast.Attribute or func.attr != "compute" or node.args or \
                 node.keywords or func.value.end_lineno != node.end_lineno:
             return None  # arguments, or a comment between the value and .compute()
-        parent = node._dsk_parent
+        parent = m.parent(node)
         if type(parent) is ast.Call:
             method = parent.func
-            stmt = parent._dsk_parent
+            stmt = m.parent(parent)
             if type(method) is not ast.Attribute or method.attr != "append" or \
                     type(method.value) is not ast.Name or parent.args != [node] or \
                     parent.keywords or type(stmt) is not ast.Expr:
@@ -548,20 +548,19 @@ class ComputeInLoop(Rule):
         compute = E.bound_name(m, "dask.compute", loop)
         imports: list = []
         if not compute:
-            if m.lookup("dask", loop._dsk_scope)[0] is not None:
+            if m.lookup("dask", m.scope_of(loop))[0] is not None:
                 return None  # ``dask`` is some other name here
             compute, imports = "dask.compute", [("dask", None, None)]
         return {"loop": loop, "imports": imports, "container": container, "shape": shape,
                 "compute": compute}
 
-    @staticmethod
-    def _loop_around(stmt: ast.stmt) -> ast.AST | None:
+    def _loop_around(self, stmt: ast.stmt) -> ast.AST | None:
         """The ``for``/``while`` loop whose iteration runs ``stmt`` directly or under ``if``
         (not inside a ``try`` or ``with``, whose handling of the compute would move)."""
         node = stmt
         while True:
-            parent = node._dsk_parent
-            field = getattr(node, "_dsk_field", None)
+            parent = self.model.parent(node)
+            field = self.model.field_of(node)
             if type(parent) is ast.If and field in ("body", "orelse"):
                 node = parent
                 continue
@@ -605,7 +604,7 @@ class ComputeInLoop(Rule):
     def _starts_empty(self, container: str, shape: str, loop: ast.AST) -> bool:
         """An earlier statement of the loop's block binds the container to an empty list
         (``[]``, ``list()``) or dict (``{}``, ``dict()``), and nothing between names it."""
-        block = getattr(loop._dsk_parent, getattr(loop, "_dsk_field", ""), None)
+        block = getattr(self.model.parent(loop), (self.model.field_of(loop) or ""), None)
         if type(block) is not list:
             return False
         index = next((i for i, s in enumerate(block) if s is loop), None)
@@ -632,7 +631,7 @@ class ComputeInLoop(Rule):
         ``nonlocal`` name, no closure or other function reading it, no ``try`` around the
         loop whose handlers could see it half filled)."""
         m = self.model
-        scope = loop._dsk_scope
+        scope = m.scope_of(loop)
         if container in scope.global_names or container in scope.nonlocal_names:
             return False
         for anc in m.ancestors(loop):
@@ -645,7 +644,7 @@ class ComputeInLoop(Rule):
         for n in ast.walk(scope.node):
             if type(n) is not ast.Name or n.id != container:
                 continue
-            inner = n._dsk_scope
+            inner = m.scope_of(n)
             if inner is scope:
                 continue
             found, _ = m.lookup(container, inner)
@@ -793,8 +792,8 @@ class ComputeInLoop(Rule):
         m = self.model
         node = call
         while True:
-            parent = node._dsk_parent
-            field = getattr(node, "_dsk_field", None)
+            parent = m.parent(node)
+            field = m.field_of(node)
             t = type(parent)
             if t in (ast.BinOp, ast.Compare) and m.is_collection(parent):
                 return False  # combined with a Dask collection: the next computation's input
@@ -812,7 +811,7 @@ class ComputeInLoop(Rule):
                 func = parent.func
                 if node is not func and type(func) is ast.Attribute and \
                         func.attr in _COLLECTING_METHODS and \
-                        type(parent._dsk_parent) is ast.Expr:
+                        type(m.parent(parent)) is ast.Expr:
                     return True
                 if m.entry_point(parent) is not None or m.is_collection(parent):
                     return False  # made into Dask data again: the next computation's input
@@ -821,7 +820,7 @@ class ComputeInLoop(Rule):
             if t in (ast.ListComp, ast.SetComp, ast.DictComp):
                 return field in ("elt", "key", "value")
             if t is ast.GeneratorExp:
-                outer = parent._dsk_parent
+                outer = m.parent(parent)
                 return field == "elt" and type(outer) is ast.Call and \
                     m.qualname(outer.func) in _DRAINING_BUILTINS
             if t in (ast.Assign, ast.AnnAssign, ast.AugAssign):
@@ -917,8 +916,7 @@ class ComputeInLoop(Rule):
                 return True
         return False
 
-    @staticmethod
-    def _carried(tainted: set[str], stmt: ast.stmt, nodes) -> bool:
+    def _carried(self, tainted: set[str], stmt: ast.stmt, nodes) -> bool:
         """A tainted name is read before it is assigned in the loop (so its value comes from
         the previous iteration), other than to update itself (``total += v``)."""
         first_store: dict[str, tuple[int, int]] = {}
@@ -933,9 +931,9 @@ class ComputeInLoop(Rule):
                 continue
             if (n.lineno, n.col_offset) >= first_store[n.id]:
                 continue
-            owner = n._dsk_parent
+            owner = self.model.parent(n)
             while owner is not None and not isinstance(owner, ast.stmt):
-                owner = owner._dsk_parent
+                owner = self.model.parent(owner)
             if type(owner) is ast.AugAssign and type(owner.target) is ast.Name and \
                     owner.target.id == n.id:
                 continue
@@ -1007,7 +1005,7 @@ class DelayedOnCollection(Rule):
         if ep is None or ep.family != "delayed":
             return
         if ep.api == "delayed":
-            parent = node._dsk_parent
+            parent = m.parent(node)
             if type(parent) is ast.Call and parent.func is node:
                 return  # ``delayed(obj.method)(...)`` wraps a function, not data
             exprs, where = ep.functions, "wrapped with delayed()"
@@ -1220,7 +1218,7 @@ class LargeObjectInGraph(Rule):
         for finding, stmt, name in sorted(self._hoists,
                                           key=lambda h: (h[1].lineno, h[1].col_offset)):
             new = f"{name.id}_delayed"
-            scope = stmt._dsk_scope
+            scope = m.scope_of(stmt)
             data = {"name": name.id, "new": new}
             if self._reusable(new, stmt, name):
                 data["insert"] = None
@@ -1244,7 +1242,7 @@ class LargeObjectInGraph(Rule):
         if type(expr) is not ast.Name:
             return None
         stmt = loop if isinstance(loop, ast.stmt) else m.statement_of(loop)
-        if stmt is None or stmt._dsk_scope.kind not in ("function", "module"):
+        if stmt is None or m.scope_of(stmt).kind not in ("function", "module"):
             return None
         for n in ast.walk(stmt):
             if type(n) is ast.arg and n.arg == expr.id or type(n) in FUNCTION_NODES and \
@@ -1252,9 +1250,9 @@ class LargeObjectInGraph(Rule):
                 return None
             if type(n) is not ast.Name or n.id != expr.id:
                 continue
-            call = n._dsk_parent
+            call = m.parent(n)
             if type(call) is ast.keyword:
-                call = call._dsk_parent
+                call = m.parent(call)
             if type(n.ctx) is not ast.Load or type(call) is not ast.Call:
                 return None
             ep = m.entry_point(call)
@@ -1267,8 +1265,8 @@ class LargeObjectInGraph(Rule):
         """``<new> = dask.delayed(<name>)`` is bound once, earlier in the block that holds
         ``stmt``, after every binding of ``name`` that reaches the loop."""
         m = self.model
-        found, bindings = m.lookup(new, stmt._dsk_scope)
-        if found is not stmt._dsk_scope or len(bindings) != 1 or bindings[0].kind != "assign":
+        found, bindings = m.lookup(new, m.scope_of(stmt))
+        if found is not m.scope_of(stmt) or len(bindings) != 1 or bindings[0].kind != "assign":
             return False
         assign = m.statement_of(bindings[0].node)
         value = getattr(assign, "value", None)
@@ -1277,8 +1275,8 @@ class LargeObjectInGraph(Rule):
                 len(value.args) != 1 or type(value.args[0]) is not ast.Name or \
                 value.args[0].id != name.id:
             return False
-        if assign._dsk_parent is not stmt._dsk_parent or \
-                getattr(assign, "_dsk_field", None) != getattr(stmt, "_dsk_field", None) or \
+        if m.parent(assign) is not m.parent(stmt) or \
+                m.field_of(assign) != m.field_of(stmt) or \
                 (assign.lineno, assign.col_offset) >= (stmt.lineno, stmt.col_offset):
             return False
         return all(b.pos < (assign.lineno, assign.col_offset)

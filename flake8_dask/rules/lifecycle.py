@@ -207,9 +207,9 @@ class MissingMainGuard(Rule):
         tops = set()
         for call in calls:
             top = call
-            while getattr(top, "_dsk_parent", None) is not None and \
-                    not isinstance(top._dsk_parent, ast.Module):
-                top = top._dsk_parent
+            while self.model.parent(top) is not None and \
+                    not isinstance(self.model.parent(top), ast.Module):
+                top = self.model.parent(top)
             tops.add(id(top))
         start = next((i for i, stmt in enumerate(body) if id(stmt) in tops), None)
         if start is None:
@@ -296,10 +296,10 @@ class MissingMainGuard(Rule):
 
     def _first_compute_after(self, config_call: ast.Call) -> ast.Call | None:
         m = self.model
-        parent = config_call._dsk_parent
+        parent = m.parent(config_call)
         if type(parent) is ast.withitem:
-            span_start = (parent._dsk_parent.lineno, parent._dsk_parent.col_offset)
-            span_end = (parent._dsk_parent.end_lineno, parent._dsk_parent.end_col_offset)
+            span_start = (m.parent(parent).lineno, m.parent(parent).col_offset)
+            span_end = (m.parent(parent).end_lineno, m.parent(parent).end_col_offset)
         else:
             span_start = (config_call.end_lineno, config_call.end_col_offset)
             span_end = None
@@ -490,7 +490,7 @@ class UnclosedLocalCluster(Rule):
         (``get_client()``, which may be handed this one). A ``Client(name)`` assigned right
         after joins the same ``with`` when it is not closed nor kept either."""
         m = self.model
-        stmt = call._dsk_parent
+        stmt = m.parent(call)
         if type(stmt) is not ast.Assign or len(stmt.targets) != 1 or \
                 type(stmt.targets[0]) is not ast.Name or stmt.value is not call or \
                 getattr(stmt, "type_comment", None):
@@ -499,7 +499,7 @@ class UnclosedLocalCluster(Rule):
             return None
         if fn is not None and (type(fn) is not ast.FunctionDef or m.is_generator_function(fn)):
             return None
-        parent, field = stmt._dsk_parent, getattr(stmt, "_dsk_field", None)
+        parent, field = m.parent(stmt), m.field_of(stmt)
         if field != "body" or type(parent) not in _WITH_BLOCKS:
             return None
         block = parent.body
@@ -511,7 +511,7 @@ class UnclosedLocalCluster(Rule):
                 block[i + 1].lineno <= stmt.end_lineno:
             return None  # shares a line with another statement (``;``)
         rest = block[i + 1:]
-        scope = stmt._dsk_scope
+        scope = m.scope_of(stmt)
         name = stmt.targets[0].id
         if not self._only_binding(name, stmt.targets[0], scope):
             return None
@@ -547,7 +547,7 @@ class UnclosedLocalCluster(Rule):
             pos = (use.lineno, use.col_offset)
             if start <= pos <= end:
                 continue
-            if m.lookup(use.id, use._dsk_scope)[0] is scope:
+            if m.lookup(use.id, m.scope_of(use))[0] is scope:
                 out.add(use.id)
         out.update(scope.global_names, scope.nonlocal_names)
         return out
@@ -561,7 +561,7 @@ class UnclosedLocalCluster(Rule):
             for use in m.loaded_names(stmt):
                 if use.id != name:
                     continue
-                inner = use._dsk_scope
+                inner = m.scope_of(use)
                 while inner is not scope and inner.kind == "comprehension":
                     inner = inner.parent
                 if inner is not scope:
@@ -688,9 +688,9 @@ class UnclosedLocalCluster(Rule):
         ``via_client``: ``call`` is a ``Client(cluster)`` whose cluster we follow; closing
         or exiting that client does not close the cluster, ``client.shutdown()`` does.
         """
-        node, parent = call, call._dsk_parent
+        node, parent = call, self.model.parent(call)
         while type(parent) is ast.Await:
-            node, parent = parent, parent._dsk_parent
+            node, parent = parent, self.model.parent(parent)
         t = type(parent)
         leaked = "leaked via client" if via_client else "leaked"
         if t is ast.withitem:
@@ -701,7 +701,7 @@ class UnclosedLocalCluster(Rule):
             closing = ("shutdown",) if via_client else V.CLOSING_METHODS
             return "closed" if parent.attr in closing else leaked
         if t is ast.keyword:
-            node, parent, t = parent, parent._dsk_parent, type(parent._dsk_parent)
+            node, parent, t = parent, self.model.parent(parent), type(self.model.parent(parent))
         if t is ast.Call:
             if node is parent.func:
                 return "unknown"
@@ -729,7 +729,7 @@ class UnclosedLocalCluster(Rule):
 
     def _name_fate(self, target: ast.Name, via_client: bool) -> str:
         m = self.model
-        scope, _ = m.lookup(target.id, target._dsk_scope)
+        scope, _ = m.lookup(target.id, m.scope_of(target))
         if scope is None:
             return "unknown"
         if target.id in scope.global_names or target.id in scope.nonlocal_names:
@@ -737,9 +737,9 @@ class UnclosedLocalCluster(Rule):
         closing = ("shutdown",) if via_client else V.CLOSING_METHODS
         result = "leaked via client" if via_client else "leaked"
         for use in m.loaded_names(scope.node):
-            if use.id != target.id or m.lookup(use.id, use._dsk_scope)[0] is not scope:
+            if use.id != target.id or m.lookup(use.id, m.scope_of(use))[0] is not scope:
                 continue
-            parent = use._dsk_parent
+            parent = m.parent(use)
             t = type(parent)
             if t is ast.Attribute:
                 if parent.attr in closing:
@@ -750,7 +750,7 @@ class UnclosedLocalCluster(Rule):
                     return "closed"
                 continue
             if t is ast.keyword:
-                parent, t = parent._dsk_parent, type(parent._dsk_parent)
+                parent, t = m.parent(parent), type(m.parent(parent))
             if t is ast.Call:
                 if use is parent.func:
                     continue

@@ -73,11 +73,11 @@ class DelayedOnResult(Rule):
             return
         if m.qualname(node.func) not in V.DELAYED_FUNCTIONS or m.expects_failure(node):
             return
-        parent = node._dsk_parent
+        parent = m.parent(node)
         if type(parent) is ast.Call and parent.func is node:
             return  # delayed(make_function(k))(x): the inner call returns a function
         if type(parent) in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and \
-                getattr(node, "_dsk_field", None) == "decorator_list":
+                m.field_of(node) == "decorator_list":
             return
         inner = node.args[0]
         label = self._eager_function(inner)
@@ -372,11 +372,10 @@ class DiscardedLazyResult(Rule):
             f"nothing happens; {advice}",
             fixable=rebind, fix_target=stmt, fix_data={"action": "rebind"})
 
-    @staticmethod
-    def _tried(stmt: ast.stmt) -> bool:
+    def _tried(self, stmt: ast.stmt) -> bool:
         """In the body of a ``try`` with handlers: building the graph may be the point."""
-        parent = stmt._dsk_parent
-        return type(parent) is ast.Try and getattr(stmt, "_dsk_field", None) == "body" and \
+        parent = self.model.parent(stmt)
+        return type(parent) is ast.Try and self.model.field_of(stmt) == "body" and \
             bool(parent.handlers)
 
     def _lazy_writer(self, call: ast.Call) -> str | None:

@@ -135,7 +135,7 @@ def captures_by_value(m, fn) -> bool:
     """cloudpickle ships this function with the globals it reads (by value)."""
     if type(fn) is ast.Lambda:
         return True
-    scope = fn._dsk_scope
+    scope = m.scope_of(fn)
     if scope.kind in ("function", "lambda", "comprehension"):
         return True  # a nested def
     return scope is m.module_scope and m.has_main_guard  # a script's functions
@@ -150,7 +150,7 @@ class _CaptureRule(Rule):
     def finish(self) -> Iterator[Finding]:
         m = self.model
         for fn, sites in m.tasks.items():
-            if type(fn) is not ast.Lambda and fn._dsk_scope.kind == "class":
+            if type(fn) is not ast.Lambda and m.scope_of(fn).kind == "class":
                 yield from self._defaults(fn, sites)
                 continue
             yield from self._defaults(fn, sites)
@@ -325,7 +325,7 @@ class ClosureCapturesLargeObject(_CaptureRule):
             return {"fixable": False}
         return {"fix_target": stmt,
                 "fix_data": {"name": name, "new": f"{name}_future",
-                             "client": ast.unparse(fn._dsk_parent.func.value)}}
+                             "client": ast.unparse(self.model.parent(fn).func.value)}}
 
     def _scatter_site(self, fn, captured, name) -> ast.stmt | None:
         """The statement before which ``<name>_future = client.scatter(<name>)`` can be
@@ -335,7 +335,7 @@ class ClosureCapturesLargeObject(_CaptureRule):
         m = self.model
         if type(fn) is not ast.Lambda or len(captured) != 1:
             return None
-        call = fn._dsk_parent
+        call = m.parent(fn)
         if type(call) is not ast.Call or not call.args or call.args[0] is not fn:
             return None
         func = call.func
@@ -351,10 +351,10 @@ class ClosureCapturesLargeObject(_CaptureRule):
                                         *((args.vararg,) if args.vararg else ()))):
             return None
         stmt = m.statement_of(call)
-        scope = fn._dsk_scope
+        scope = m.scope_of(fn)
         if type(stmt) not in (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign,
                               ast.Return) or getattr(stmt, "value", None) is None or \
-                stmt._dsk_scope is not scope or scope.kind not in ("function", "module") or \
+                m.scope_of(stmt) is not scope or scope.kind not in ("function", "module") or \
                 not self._own_lines(stmt):
             return None
         new = f"{name}_future"
@@ -374,12 +374,11 @@ class ClosureCapturesLargeObject(_CaptureRule):
             return None
         return stmt if m.is_unused_name(new) else None  # free in the whole module
 
-    @staticmethod
-    def _own_lines(stmt: ast.stmt) -> bool:
+    def _own_lines(self, stmt: ast.stmt) -> bool:
         """``stmt`` starts and ends its lines: no ``;`` neighbour, not the body of a one-line
         ``if x: ...``."""
-        parent = stmt._dsk_parent
-        field = getattr(stmt, "_dsk_field", None)
+        parent = self.model.parent(stmt)
+        field = self.model.field_of(stmt)
         if field != "body":
             return False
         siblings = getattr(parent, field, None)
@@ -492,7 +491,7 @@ class LateBindingLoopClosure(Rule):
         m = self.model
         for fn, sites in m.tasks.items():
             lazy = [s for s in sites if s.lazy]
-            if not lazy or (type(fn) is not ast.Lambda and fn._dsk_scope.kind == "module"):
+            if not lazy or (type(fn) is not ast.Lambda and m.scope_of(fn).kind == "module"):
                 continue
             loops = m.enclosing_loops(fn)
             if not loops:
@@ -516,7 +515,7 @@ class LateBindingLoopClosure(Rule):
             return []
         late = []
         for name, uses in free_names(m, fn).items():
-            scope, bindings = m.lookup(name, uses[0]._dsk_scope)
+            scope, bindings = m.lookup(name, m.scope_of(uses[0]))
             for loop in loops:
                 if any(self._bound_by(b, loop) for b in bindings):
                     late.append(name)
@@ -894,7 +893,7 @@ class TaskMutatesGlobalState(Rule):
         m = self.model
         if not m.is_free_in(name, fn):
             return None
-        scope, bindings = m.lookup(name.id, name._dsk_scope)
+        scope, bindings = m.lookup(name.id, m.scope_of(name))
         if scope is None or scope.kind == "class" or not bindings:
             return None
         kinds = set()
@@ -1157,7 +1156,7 @@ class TaskMutatesInput(Rule):
             if name is not None:
                 meth = func.attr
                 if meth in V.INPUT_MUTATORS_ALWAYS or (
-                        meth in V.INPUT_MUTATORS_STATEMENT and type(n._dsk_parent) is ast.Expr):
+                        meth in V.INPUT_MUTATORS_STATEMENT and type(self.model.parent(n)) is ast.Expr):
                     return name, f".{meth}()", n
                 for kw in n.keywords:
                     if kw.arg == "inplace" and type(kw.value) is ast.Constant and \

@@ -166,7 +166,7 @@ class BlockingWaitInTask(Rule):
         and after the last one, in the innermost block that holds them all. None when the
         fix is not certainly right (see the Fix safety section)."""
         m = self.model
-        if type(fn) is not ast.FunctionDef or fn._dsk_scope.kind == "class" or \
+        if type(fn) is not ast.FunctionDef or m.scope_of(fn).kind == "class" or \
                 any(s.lazy for s in m.tasks.get(fn, ())) or m.is_generator_function(fn) or \
                 self._manages_threads(fn) or not self._only_run_as_task(fn):
             return None  # only functions submitted to a client run on a worker for sure
@@ -176,12 +176,12 @@ class BlockingWaitInTask(Rule):
         depth = 0
         while all(len(p) > depth + 1 for p in paths) and \
                 all(p[depth] is paths[0][depth] for p in paths) and \
-                all(getattr(p[depth + 1], "_dsk_field", None) == "body" and
-                    p[depth + 1]._dsk_parent is paths[0][depth] for p in paths):
+                all(m.field_of(p[depth + 1]) == "body" and
+                    m.parent(p[depth + 1]) is paths[0][depth] for p in paths):
             depth += 1
         block_stmts = {id(p[depth]): p[depth] for p in paths}.values()
-        owner = paths[0][depth]._dsk_parent
-        block = getattr(owner, paths[0][depth]._dsk_field)
+        owner = m.parent(paths[0][depth])
+        block = getattr(owner, m.field_of(paths[0][depth]))
         index = {id(s): i for i, s in enumerate(block)}
         first = min(index[id(s)] for s in block_stmts)
         last = max(index[id(s)] for s in block_stmts)
@@ -211,7 +211,7 @@ class BlockingWaitInTask(Rule):
         while node is not fn:
             if type(node) in (ast.For, ast.AsyncFor, ast.While):
                 return True
-            node = node._dsk_parent
+            node = self.model.parent(node)
         return False
 
     def _may_skip_rejoin(self, owner, fn) -> bool:
@@ -221,7 +221,7 @@ class BlockingWaitInTask(Rule):
         while node is not fn:
             if type(node) in _EXCEPTION_CATCHERS:
                 return True
-            node = node._dsk_parent
+            node = self.model.parent(node)
         return False
 
     def _statement_path(self, stmt: ast.stmt, fn) -> list[ast.stmt] | None:
@@ -232,7 +232,7 @@ class BlockingWaitInTask(Rule):
         while node is not fn:
             if isinstance(node, ast.stmt):
                 path.append(node)
-            node = getattr(node, "_dsk_parent", None)
+            node = self.model.parent(node)
             if node is None or isinstance(node, (ast.Lambda, ast.ClassDef)):
                 return None
         return path[::-1]
@@ -253,9 +253,9 @@ class BlockingWaitInTask(Rule):
         for n in m.names(fn.name):
             if type(n.ctx) is not ast.Load:
                 continue
-            parent = n._dsk_parent
+            parent = m.parent(n)
             if type(parent) is ast.keyword:
-                parent = parent._dsk_parent
+                parent = m.parent(parent)
             if type(parent) is not ast.Call:
                 return False
             ep = m.entry_point(parent)
@@ -301,9 +301,9 @@ class BlockingWaitInTask(Rule):
         return self.model.enclosing_function(client.node) is fn
 
     def _iterated(self, call: ast.Call) -> bool:
-        parent = call._dsk_parent
+        parent = self.model.parent(call)
         if type(parent) in (ast.For, ast.AsyncFor, ast.comprehension) and \
-                getattr(call, "_dsk_field", None) == "iter":
+                self.model.field_of(call) == "iter":
             return True
         if type(parent) is ast.Call and self.model.qualname(parent.func) in (
                 "builtins.list", "builtins.tuple", "builtins.sorted", "builtins.next"):
@@ -339,8 +339,8 @@ class BlockingWaitInTask(Rule):
         m = self.model
         stmt = m.statement_of(node)
         while stmt is not None:
-            parent = stmt._dsk_parent
-            block = getattr(parent, getattr(stmt, "_dsk_field", ""), None)
+            parent = m.parent(stmt)
+            block = getattr(parent, (m.field_of(stmt) or ""), None)
             if type(block) is list:
                 index = next((i for i, s in enumerate(block) if s is stmt), 0)
                 for prev in reversed(block[:index]):
@@ -784,7 +784,7 @@ class ClientCreatedInTask(Rule):
         """The new client may be closed in the task (``with Client(...)``, ``c.close()``) or
         goes where it is not followed: closing the worker's shared client instead would
         break its other tasks."""
-        parent = call._dsk_parent
+        parent = self.model.parent(call)
         if type(parent) is ast.Attribute:
             return parent.attr in _CLOSING_ATTRIBUTES
         if type(parent) is ast.Assign and all(type(t) is ast.Name for t in parent.targets):
@@ -795,7 +795,7 @@ class ClientCreatedInTask(Rule):
             return True  # ``with Client(...)``, returned, passed on: not followed
         for n in self.model.body_nodes(fn):
             if type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load:
-                use = n._dsk_parent
+                use = self.model.parent(n)
                 if type(use) is ast.withitem or (type(use) is ast.Attribute and
                                                  use.attr in _CLOSING_ATTRIBUTES):
                     return True
