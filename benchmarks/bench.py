@@ -16,7 +16,11 @@ Prints (Markdown) the machine and its load average, then, on the pinned corpus (
 3. the fix command's peak memory (max RSS of the process, and of its workers) for 100, 400
    and 1,600 files, both corpus files and one set of 100 files repeated, which shows whether
    memory grows with the number of files (it must not);
-4. the analyzer alone, in process: per file and per 1,000 lines, model build and rules.
+4. the analyzer alone, in process: per file and per 1,000 lines, model build and rules;
+5. when valgrind is installed: flake8 ``-j1`` with and without the plugin under callgrind, on
+   a fixed sample of the Dask-heavy files (every 10th), counting instructions: a measure of
+   the same overhead that load cannot disturb (CPU time on a shared machine varies by 10 %
+   between identical runs), with the garbage collector's share.
 
 The children run with bytecode caching on (in a temporary ``PYTHONPYCACHEPREFIX``), as an
 installed package does, whatever ``PYTHONDONTWRITEBYTECODE`` says here.
@@ -321,8 +325,59 @@ class Bench:
                   f"{1000 * best_total / (lines / 1000):.2f} ms | {best_walk:.2f} s | "
                   f"{best_total - best_walk:.2f} s |")
 
+    def instructions_section(self, heavy) -> None:
+        print("\n## 5. flake8 -j1 with and without the plugin: instructions (callgrind)\n")
+        valgrind = shutil.which("valgrind")
+        if valgrind is None:
+            print("valgrind is not installed: section skipped")
+            return
+        sample = heavy[::10]
+        lines = count_lines(sample)
+        procs = {}
+        for plugin in (True, False):  # in parallel: instruction counts ignore the load
+            out = self.tmp / f"callgrind.{int(plugin)}"
+            cmd = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}",
+                   sys.executable, "-c", WITH if plugin else SHIM, "-j1", "--isolated",
+                   "--exit-zero", *map(str, sample)]
+            procs[plugin] = (subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL, env=self.env), out)
+        counts = {}
+        for plugin, (proc, out) in procs.items():
+            if proc.wait() != 0:
+                raise SystemExit("flake8 under callgrind failed")
+            counts[plugin] = _callgrind_counts(out)
+        (w, w_gc), (wo, wo_gc) = counts[True], counts[False]
+        print("| files | lines | without plugin | with plugin | overhead | of which GC |")
+        print("|---|---|---|---|---|---|")
+        gc_part = f"{100 * (w_gc - wo_gc) / wo:+.2f} %" if w_gc and wo_gc else "?"
+        print(f"| every 10th Dask-heavy file: {len(sample)} | {lines:,} | {wo / 1e9:.2f} G | "
+              f"{w / 1e9:.2f} G | **{100 * (w / wo - 1):+.2f} %** | {gc_part} |")
+        print("\nInstructions of the whole process (start-up included), with bytecode cached "
+              "as installed. They miss what cache misses cost, so CPU time (section 1) may "
+              "show more; they do not vary between runs.")
+
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _callgrind_counts(out: Path) -> tuple[int, int | None]:
+    """Total instructions of a callgrind profile, and those of the garbage collector
+    (inclusive, when ``callgrind_annotate`` is there to tell)."""
+    total = gc_ir = None
+    for line in out.read_text(errors="replace").splitlines():
+        if line.startswith("totals:") or line.startswith("summary:"):
+            total = int(line.split()[1])
+    annotate = shutil.which("callgrind_annotate")
+    if annotate:
+        report = subprocess.run([annotate, "--inclusive=yes", str(out)], capture_output=True,
+                                text=True).stdout
+        for line in report.splitlines():
+            if "gc_collect_main" in line:
+                gc_ir = int(line.split()[0].replace(",", ""))
+                break
+    if total is None:
+        raise SystemExit(f"no totals in {out}")
+    return total, gc_ir
 
 
 def count_lines(files) -> int:
@@ -361,6 +416,8 @@ def main() -> int:
             bench.memory_section(everything)
         if "4" not in skip:
             bench.analyzer_section(sets)
+        if "5" not in skip:
+            bench.instructions_section(heavy)
         print(f"\nload average at the end: {bench.load()}")
     finally:
         bench.close()

@@ -73,11 +73,13 @@ def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
     if t is ast.Attribute and func.attr not in _ALL_METHOD_NAMES and \
             func.attr not in _MODULE_FUNCTION_NAMES:
         return None  # cheap exit: no entry point ends with this name
+    only_defs = False
     if t is ast.Name and func.id not in _MODULE_FUNCTION_NAMES:
         # Only a local def (``@delayed``) or an assigned ``delayed(f)`` can still match.
         _, bindings = m.lookup(func.id, m.scope_of(func))
-        if not bindings or all(b.kind == "import" for b in bindings):
+        if not bindings or all(b.kind in ("import", "class") for b in bindings):
             return None
+        only_defs = all(b.kind == "def" for b in bindings)  # no value can be a Delayed
     recv = m.value(func.value) if t is ast.Attribute and func.attr in _ALL_METHOD_NAMES \
         else None
     if recv is not None:
@@ -144,7 +146,7 @@ def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
                                             if kw.arg is not None)
             return EntryPoint(call, f"@delayed function {fn.name}()", "delayed", (), data, (),
                               True, False)
-        v = m.value(func)
+        v = None if only_defs else m.value(func)
         if v is not None and v.kind == K.DELAYED and type(v.node) is ast.Call and \
                 m.qualname(v.node.func) in V.DELAYED_FUNCTIONS:
             data = tuple(call.args) + tuple(kw.value for kw in call.keywords
