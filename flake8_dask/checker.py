@@ -31,16 +31,16 @@ _local = threading.local()
 @contextmanager
 def releasing() -> Iterator[None]:
     """Analyses run in this block (in this thread) break their reference cycles when it
-    ends: an analysed tree points at its parents and scopes and they point back, which left
-    alone is freed only by the cyclic garbage collector, at a cost that grows with
+    ends: a model's scopes and bindings point at each other (and at the tree's nodes), which
+    left alone is freed only by the cyclic garbage collector, at a cost that grows with
     everything else alive in the process. Use it around the whole life of the findings
     (fixes need the model): the findings then keep positions and messages only.
 
-    Cutting the parent links costs one pass over the nodes, and pays for itself in flake8:
-    without the plugin, flake8 frees each file's tree by reference counting; a tree left
-    with parent links is cyclic garbage that the collector's full passes sweep with
-    everything else (measured on the dask + distributed trees: those passes took 2.2 times
-    as long, and flake8's CPU grew by a quarter)."""
+    The tree itself holds nothing of the model (parents and scopes are in the model's own
+    tables), so flake8 frees it by reference counting, as without the plugin. When they
+    were attributes of the nodes, every tree was cyclic garbage until a pass cut them
+    (measured on the dask + distributed trees: the collector's full passes took 2.2 times
+    as long)."""
     stack = _local.__dict__.setdefault("models", [])
     stack.append([])
     try:

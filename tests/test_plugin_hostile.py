@@ -324,7 +324,7 @@ def test_ten_megabyte_file():
     print(f"\n10 MB file ({source.count(chr(10)):,} lines): {len(findings):,} findings "
           f"in {elapsed:.1f} s")
     del tree, findings
-    gc.collect()  # the analysed tree is cyclic garbage (parent links): free it here
+    gc.collect()  # analysed outside releasing(): the model's scopes are cyclic garbage
 
 
 @pytest.mark.parametrize("where", ["command line", "config file"])
