@@ -99,7 +99,7 @@ class BoolOnLazyObject(Rule):
     def _in_test(self, node) -> bool:
         """``node`` is reached by the decomposition of an enclosing test (reported there)."""
         parent = self.model.parent(node)
-        field_name = self.model.field_of(node)
+        field_name = self.model.field_of(node, parent)
         if type(parent) is ast.BoolOp or (type(parent) is ast.UnaryOp and
                                           type(parent.op) is ast.Not):
             return True
@@ -297,7 +297,7 @@ class ComputeReturnsTuple(Rule):
                     continue
                 read = "value"
                 parent = m.parent(use)
-                field_name = m.field_of(use)
+                field_name = m.field_of(use, parent)
                 if type(parent) is ast.Subscript and field_name == "value":
                     key = parent.slice
                     sign = 1

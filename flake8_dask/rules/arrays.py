@@ -841,14 +841,14 @@ def _exclusive(m, a: ast.AST, b: ast.AST) -> bool:
     child = a
     node = m.parent(a)
     while node is not None:
-        path_a[id(node)] = m.field_of(child), child
+        path_a[id(node)] = m.field_of(child, node), child
         child, node = node, m.parent(node)
     child = b
     node = m.parent(b)
     while node is not None:
         if id(node) in path_a:
             field_a, child_a = path_a[id(node)]
-            field_b = m.field_of(child)
+            field_b = m.field_of(child, node)
             if type(node) in (ast.If, ast.IfExp):
                 return {field_a, field_b} == {"body", "orelse"}
             if type(node) in (ast.Try, getattr(ast, "TryStar", ast.Try)):

@@ -1258,10 +1258,10 @@ class SinglePartition(Rule):
         node = expr
         while True:
             parent = self.model.parent(node)
-            field = self.model.field_of(node)
+            field = self.model.field_of(node, parent)
             if type(parent) is ast.Attribute and field == "value":
                 grand = self.model.parent(parent)
-                if type(grand) is ast.Call and self.model.field_of(parent) == "func":
+                if type(grand) is ast.Call and self.model.field_of(parent, grand) == "func":
                     return grand if parent.attr in V.PARALLEL_FRAME_METHODS else None
                 node = parent  # a column: ``x.col.map(...)``
                 continue

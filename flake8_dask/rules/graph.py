@@ -560,7 +560,7 @@ class ComputeInLoop(Rule):
         node = stmt
         while True:
             parent = self.model.parent(node)
-            field = self.model.field_of(node)
+            field = self.model.field_of(node, parent)
             if type(parent) is ast.If and field in ("body", "orelse"):
                 node = parent
                 continue
@@ -604,7 +604,8 @@ class ComputeInLoop(Rule):
     def _starts_empty(self, container: str, shape: str, loop: ast.AST) -> bool:
         """An earlier statement of the loop's block binds the container to an empty list
         (``[]``, ``list()``) or dict (``{}``, ``dict()``), and nothing between names it."""
-        block = getattr(self.model.parent(loop), (self.model.field_of(loop) or ""), None)
+        owner = self.model.parent(loop)
+        block = getattr(owner, self.model.field_of(loop, owner) or "", None)
         if type(block) is not list:
             return False
         index = next((i for i, s in enumerate(block) if s is loop), None)
@@ -793,7 +794,7 @@ class ComputeInLoop(Rule):
         node = call
         while True:
             parent = m.parent(node)
-            field = m.field_of(node)
+            field = m.field_of(node, parent)
             t = type(parent)
             if t in (ast.BinOp, ast.Compare) and m.is_collection(parent):
                 return False  # combined with a Dask collection: the next computation's input

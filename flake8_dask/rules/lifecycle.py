@@ -206,10 +206,9 @@ class MissingMainGuard(Rule):
         body = self.model.tree.body
         tops = set()
         for call in calls:
-            top = call
-            while self.model.parent(top) is not None and \
-                    not isinstance(self.model.parent(top), ast.Module):
-                top = self.model.parent(top)
+            top, up = call, self.model.parent(call)
+            while up is not None and not isinstance(up, ast.Module):
+                top, up = up, self.model.parent(up)
             tops.add(id(top))
         start = next((i for i, stmt in enumerate(body) if id(stmt) in tops), None)
         if start is None:
@@ -298,8 +297,9 @@ class MissingMainGuard(Rule):
         m = self.model
         parent = m.parent(config_call)
         if type(parent) is ast.withitem:
-            span_start = (m.parent(parent).lineno, m.parent(parent).col_offset)
-            span_end = (m.parent(parent).end_lineno, m.parent(parent).end_col_offset)
+            with_stmt = m.parent(parent)
+            span_start = (with_stmt.lineno, with_stmt.col_offset)
+            span_end = (with_stmt.end_lineno, with_stmt.end_col_offset)
         else:
             span_start = (config_call.end_lineno, config_call.end_col_offset)
             span_end = None
@@ -499,7 +499,8 @@ class UnclosedLocalCluster(Rule):
             return None
         if fn is not None and (type(fn) is not ast.FunctionDef or m.is_generator_function(fn)):
             return None
-        parent, field = m.parent(stmt), m.field_of(stmt)
+        parent = m.parent(stmt)
+        field = m.field_of(stmt, parent)
         if field != "body" or type(parent) not in _WITH_BLOCKS:
             return None
         block = parent.body
@@ -701,7 +702,8 @@ class UnclosedLocalCluster(Rule):
             closing = ("shutdown",) if via_client else V.CLOSING_METHODS
             return "closed" if parent.attr in closing else leaked
         if t is ast.keyword:
-            node, parent, t = parent, self.model.parent(parent), type(self.model.parent(parent))
+            node, parent = parent, self.model.parent(parent)
+            t = type(parent)
         if t is ast.Call:
             if node is parent.func:
                 return "unknown"
@@ -750,7 +752,8 @@ class UnclosedLocalCluster(Rule):
                     return "closed"
                 continue
             if t is ast.keyword:
-                parent, t = m.parent(parent), type(m.parent(parent))
+                parent = m.parent(parent)
+                t = type(parent)
             if t is ast.Call:
                 if use is parent.func:
                     continue

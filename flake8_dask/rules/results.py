@@ -77,7 +77,7 @@ class DelayedOnResult(Rule):
         if type(parent) is ast.Call and parent.func is node:
             return  # delayed(make_function(k))(x): the inner call returns a function
         if type(parent) in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and \
-                m.field_of(node) == "decorator_list":
+                m.field_of(node, parent) == "decorator_list":
             return
         inner = node.args[0]
         label = self._eager_function(inner)
@@ -375,7 +375,7 @@ class DiscardedLazyResult(Rule):
     def _tried(self, stmt: ast.stmt) -> bool:
         """In the body of a ``try`` with handlers: building the graph may be the point."""
         parent = self.model.parent(stmt)
-        return type(parent) is ast.Try and self.model.field_of(stmt) == "body" and \
+        return type(parent) is ast.Try and self.model.field_of(stmt, parent) == "body" and \
             bool(parent.handlers)
 
     def _lazy_writer(self, call: ast.Call) -> str | None:

@@ -378,7 +378,7 @@ class ClosureCapturesLargeObject(_CaptureRule):
         """``stmt`` starts and ends its lines: no ``;`` neighbour, not the body of a one-line
         ``if x: ...``."""
         parent = self.model.parent(stmt)
-        field = self.model.field_of(stmt)
+        field = self.model.field_of(stmt, parent)
         if field != "body":
             return False
         siblings = getattr(parent, field, None)

@@ -303,7 +303,7 @@ class BlockingWaitInTask(Rule):
     def _iterated(self, call: ast.Call) -> bool:
         parent = self.model.parent(call)
         if type(parent) in (ast.For, ast.AsyncFor, ast.comprehension) and \
-                self.model.field_of(call) == "iter":
+                self.model.field_of(call, parent) == "iter":
             return True
         if type(parent) is ast.Call and self.model.qualname(parent.func) in (
                 "builtins.list", "builtins.tuple", "builtins.sorted", "builtins.next"):
@@ -340,7 +340,7 @@ class BlockingWaitInTask(Rule):
         stmt = m.statement_of(node)
         while stmt is not None:
             parent = m.parent(stmt)
-            block = getattr(parent, (m.field_of(stmt) or ""), None)
+            block = getattr(parent, m.field_of(stmt, parent) or "", None)
             if type(block) is list:
                 index = next((i for i, s in enumerate(block) if s is stmt), 0)
                 for prev in reversed(block[:index]):
