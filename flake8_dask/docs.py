@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from .findings import Safety
 from .rules import ALL_RULES, DOC_SECTIONS
 
 TABLE_START = "<!-- rules-table:start -->"
@@ -20,20 +21,25 @@ def anchor(rule) -> str:
 
 
 def fix_label(rule) -> str:
-    return rule.fix_safety.value if rule.fix_safety is not None else "none"
+    """``safe``, ``unsafe``, ``safe or unsafe`` (the finding decides) or ``none``."""
+    levels = [s.value for s in (Safety.SAFE, Safety.UNSAFE, Safety.DISPLAY_ONLY)
+              if s in rule.fixes]
+    return " or ".join(levels) if levels else "none"
+
+
+_FIX_SENTENCES = {
+    "none": "There is no automatic fix.",
+    "safe": "A safe fix is available (applied by default by `python -m flake8_dask.fix`).",
+    "unsafe": "An unsafe fix is available (applied with `--unsafe-fixes`).",
+    "safe or unsafe": "A fix is available: safe for some findings (applied by default), "
+                      "unsafe for others (applied with `--unsafe-fixes`); see Fix safety.",
+}
 
 
 def explain(rule) -> str:
     """The text ``--explain`` prints: the rule's full documentation."""
     lines = [f"# {rule.code} {rule.name}", ""]
-    if rule.fix_safety is None:
-        fix = "There is no automatic fix."
-    elif rule.fix_safety.value == "safe":
-        fix = "A safe fix is available (applied by default by `python -m flake8_dask.fix`)."
-    elif rule.fix_safety.value == "unsafe":
-        fix = "An unsafe fix is available (applied with `--unsafe-fixes`)."
-    else:
-        fix = "A fix is suggested, never applied."
+    fix = _FIX_SENTENCES.get(fix_label(rule), "A fix is suggested, never applied.")
     default = "On by default." if rule.default_enabled else \
         "Off by default: enable it with `--extend-select`."
     lines += [f"{fix} {default}", ""]

@@ -42,8 +42,9 @@ class StatementRun:
 class Fix:
     safety: Safety
     title: str
-    #: Extra facts the rule's codemod needs (names, positions), computed at detection time.
-    data: dict[str, Any] = field(default_factory=dict)
+    #: The facts the rule's codemod needs (names, positions), computed at detection time: a
+    #: typed object of the rule's own (a frozen dataclass), or None.
+    data: Any = None
     #: The ast node the codemod rewrites when it is not the reported one (e.g. the statement
     #: that holds the reported call, to insert a statement before or after it), or a
     #: :class:`StatementRun`. ``None``: the reported node.

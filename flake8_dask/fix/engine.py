@@ -37,13 +37,6 @@ MAX_SOURCE_CHARS = 5_000_000
 Range = tuple[int, int, int, int]
 
 
-class Applicability:
-    """Which fixes run: safe only (the default) or safe and unsafe (``--unsafe-fixes``)."""
-
-    SAFE = frozenset({Safety.SAFE})
-    UNSAFE = frozenset({Safety.SAFE, Safety.UNSAFE})
-
-
 def applicable(finding: Finding, unsafe: bool) -> bool:
     """Whether ``finding`` carries a fix that runs at this level (noqa not considered)."""
     fix = finding.fix

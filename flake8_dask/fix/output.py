@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .. import __version__
+from ..docs import fix_label
 from ..rules import RULES_BY_CODE, Rule
 from .runner import Diagnostic, FileReport
 
@@ -101,7 +102,7 @@ def render_sarif(reports: list[FileReport]) -> str:
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary() or rule.name},
                 "fullDescription": {"text": inspect.cleandoc(rule.__doc__ or "")},
-                "properties": {"fix": rule.fix_safety.value if rule.fix_safety else None},
+                "properties": {"fix": fix_label(rule) if rule.fixes else None},
             })
             if rule_url(code):
                 entry["helpUri"] = rule_url(code)

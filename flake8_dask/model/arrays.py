@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from . import vocabulary as V
 from .kinds import K
+from .literals import literal_int, single_assignment
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
 
 #: Explicit boundaries are compared as sets only below this many blocks per dimension.
 _MAX_LISTED_BLOCKS = 1_000_000
-#: Literal integer arithmetic is folded only on values of this magnitude or less.
-_MAX_LITERAL = 10 ** 18
 
 
 @dataclass(frozen=True)
@@ -103,61 +102,12 @@ class ArrayLayout:
 # Literals
 # ---------------------------------------------------------------------------------------------
 
-def literal_int(m: SemanticModel, node: ast.AST | None, _depth: int = 0) -> int | None:
-    """An integer the code spells out: ``10_000``, ``2 ** 20``, ``n`` bound once to one."""
-    if node is None or _depth > 6:
-        return None
-    t = type(node)
-    if t is ast.Constant:
-        v = node.value
-        return v if type(v) is int else None
-    if t is ast.UnaryOp and type(node.op) is ast.USub:
-        v = literal_int(m, node.operand, _depth + 1)
-        return -v if v is not None else None
-    if t is ast.BinOp:
-        a = literal_int(m, node.left, _depth + 1)
-        b = literal_int(m, node.right, _depth + 1)
-        if a is None or b is None:
-            return None
-        op = type(node.op)
-        try:
-            if op is ast.Add:
-                r = a + b
-            elif op is ast.Sub:
-                r = a - b
-            elif op is ast.Mult:
-                r = a * b
-            elif op is ast.FloorDiv and b:
-                r = a // b
-            elif op is ast.Pow and 0 <= b <= 64 and abs(a) <= 1 << 20:
-                r = a ** b
-            else:
-                return None
-        except (OverflowError, ValueError):
-            return None
-        return r if abs(r) <= _MAX_LITERAL else None
-    if t is ast.Name:
-        value = _single_assignment(m, node)
-        return literal_int(m, value, _depth + 1) if value is not None else None
-    return None
-
-
-def _single_assignment(m: SemanticModel, node: ast.Name) -> ast.AST | None:
-    bindings = m.reaching_bindings(node)
-    if len(bindings) != 1:
-        return None
-    b = bindings[0]
-    if b.kind != "assign" or b.index is not None or b.value is None:
-        return None
-    return b.value
-
-
 def literal_shape(m: SemanticModel, node: ast.AST | None) -> tuple[int, ...] | None:
     """``(1000, 1000)`` or ``1000`` (a 1-d shape), spelled out."""
     if node is None:
         return None
     if type(node) is ast.Name:
-        value = _single_assignment(m, node)
+        value = single_assignment(m, node)
         if value is not None and type(value) in (ast.Tuple, ast.List):
             node = value
     if type(node) in (ast.Tuple, ast.List):
@@ -196,7 +146,7 @@ def normalize_chunks(m: SemanticModel, spec: ast.AST | None, shape: tuple[int, .
     if spec is None:
         return None
     if type(spec) is ast.Name:
-        value = _single_assignment(m, spec)
+        value = single_assignment(m, spec)
         if value is not None and type(value) in (ast.Tuple, ast.List, ast.Dict):
             spec = value
     t = type(spec)
@@ -271,7 +221,7 @@ def array_layout(m: SemanticModel, node: ast.AST) -> ArrayLayout | None:
     """The literal layout of the Dask array ``node`` evaluates to, if the code spells it."""
     t = type(node)
     if t is ast.Name:
-        value = _single_assignment(m, node)
+        value = single_assignment(m, node)
         return m.array_layout(value) if value is not None else None
     if t is ast.Call:
         return _call_layout(m, node)
@@ -395,7 +345,7 @@ def data_shape(m: SemanticModel, node: ast.AST, _depth: int = 0) -> tuple[int, .
     if _depth > 4:
         return None
     if type(node) is ast.Name:
-        value = _single_assignment(m, node)
+        value = single_assignment(m, node)
         return data_shape(m, value, _depth + 1) if value is not None else None
     if type(node) is ast.Call:
         q = m.qualname(node.func)

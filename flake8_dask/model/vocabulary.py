@@ -284,6 +284,11 @@ WORKER_CLIENT_FUNCTIONS = frozenset({"distributed.worker_client"})
 FIRE_AND_FORGET_FUNCTIONS = frozenset({"distributed.fire_and_forget"})
 DASK_COMPUTE_FUNCTIONS = frozenset({"dask.compute"})
 DASK_PERSIST_FUNCTIONS = frozenset({"dask.persist"})
+#: Functions that materialise a Dask collection passed to them (``np.asarray(x)``,
+#: ``float(x.sum())``, ``len(ddf)``): implicit computes.
+IMPLICIT_COMPUTE_FUNCTIONS = frozenset({"numpy.asarray", "numpy.array", "builtins.float",
+                                        "builtins.int", "builtins.bool", "builtins.len",
+                                        "builtins.list"})
 #: Bag constructors from a Python sequence (DSK309 reads their partition count).
 BAG_SEQUENCE_FUNCTIONS = frozenset({"dask.bag.from_sequence"})
 #: Coordination primitives designed to be shared across workers.

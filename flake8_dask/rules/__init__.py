@@ -1,4 +1,4 @@
-"""All rules, discovered from the modules of this package (one module per family)."""
+"""All rules, discovered from the family packages of this package (one module per rule)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from .base import DOC_SECTIONS, Rule
 
 
 def _discover() -> list[type[Rule]]:
-    for info in pkgutil.iter_modules(__path__):
-        if info.name != "base" and not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    # Family packages (``rules/<family>/``) hold one module per rule (``dskNNN_<name>.py``);
+    # modules and packages whose name starts with "_" hold shared helpers, not rules.
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        leaf = info.name.rpartition(".")[2]
+        if leaf != "base" and not leaf.startswith("_") and not any(
+                part.startswith("_") for part in info.name.split(".")[2:-1]):
+            importlib.import_module(info.name)
     found: dict[str, type[Rule]] = {}
     stack = list(Rule.__subclasses__())
     while stack:

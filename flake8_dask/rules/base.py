@@ -30,7 +30,7 @@ class Rule:
     """Base class. A subclass sets ``code``, ``name`` and ``node_types`` and implements
     :meth:`check`, which receives each node of those types once, with the model at hand.
 
-    A fixable rule sets ``fix_safety`` and ``fix_title`` and implements :meth:`fix`, a libcst
+    A fixable rule sets ``fixes`` and ``fix_title`` and implements :meth:`fix`, a libcst
     transformation of the node found at the finding's range (libcst is imported only there).
     """
 
@@ -55,8 +55,14 @@ class Rule:
     #: For a rule that checks ``ast.Attribute``: the attribute names it can report
     #: (``{"values"}``); it is handed only the attributes spelled so. ``None``: every one.
     attribute_names: ClassVar[frozenset[str] | None] = None
-    fix_safety: ClassVar[Safety | None] = None
+    #: The fixes this rule can make, by safety (Ruff's fix availability): empty when it has
+    #: none; ``{Safety.SAFE}``, ``{Safety.UNSAFE}``, or both when the safety depends on the
+    #: finding (its docstring's **Fix safety** section says when). :meth:`report` takes the
+    #: safety of each fix explicitly and refuses one not declared here.
+    fixes: ClassVar[frozenset[Safety]] = frozenset()
     fix_title: ClassVar[str] = ""
+    #: TRANSITIONAL (removed when every rule declares ``fixes``): the single safety of old.
+    fix_safety: ClassVar[Safety | None] = None
     #: Rules whose precision on real code is too low are off unless selected.
     default_enabled: ClassVar[bool] = True
 
@@ -72,23 +78,44 @@ class Rule:
         return iter(())
 
     # ------------------------------------------------------------------ helpers
-    def report(self, node: ast.AST, message: str, *, fix_data: dict | None = None,
-               fixable: bool = True, fix_target: ast.AST | StatementRun | None = None,
-               fix_imports: list | None = None) -> Finding:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "fix_safety" in vars(cls) and cls.fix_safety is not None and "fixes" not in vars(cls):
+            cls.fixes = frozenset({cls.fix_safety})  # TRANSITIONAL
+
+    def report(self, node: ast.AST, message: str, *, fix: Safety | None = None,
+               data: object = None, target: ast.AST | StatementRun | None = None,
+               imports: list | tuple = (), **legacy) -> Finding:
         """A finding anchored at the first line of ``node`` (where flake8 honours noqa).
 
-        ``fix_target``: the node the codemod rewrites when it is not ``node``, or a
-        :class:`~flake8_dask.findings.StatementRun` (see :meth:`fix`). ``fix_imports``:
+        ``fix``: the safety of the fix this finding carries (one of :attr:`fixes`), or None
+        for a finding without a fix. ``data``: the facts the codemod needs, a typed object of
+        the rule's own (a frozen dataclass), computed at detection time. ``target``: the node
+        the codemod rewrites when it is not ``node``, or a
+        :class:`~flake8_dask.findings.StatementRun` (see :meth:`fix`). ``imports``:
         ``(module, name, asname)`` imports the fix needs.
         """
-        fix = None
-        if fixable and self.fix_safety is not None:
-            fix = Fix(self.fix_safety, self.fix_title, fix_data or {}, target=fix_target,
-                      imports=list(fix_imports or ()))
+        if legacy or (fix is None and self.fix_safety is not None):  # TRANSITIONAL
+            fixable = legacy.pop("fixable", True)
+            data = legacy.pop("fix_data", data)
+            target = legacy.pop("fix_target", target)
+            imports = legacy.pop("fix_imports", None) or imports
+            if legacy:
+                raise TypeError(f"unknown arguments {sorted(legacy)}")
+            if fixable and fix is None:
+                fix = self.fix_safety
+            if data is None:
+                data = {}
+        found = None
+        if fix is not None:
+            if fix not in self.fixes:
+                raise ValueError(f"{self.code} reported a {fix.value} fix; it declares "
+                                 f"{sorted(s.value for s in self.fixes) or 'none'}")
+            found = Fix(fix, self.fix_title, data, target=target, imports=list(imports))
         return Finding(self.code, message, node.lineno, node.col_offset,
                        getattr(node, "end_lineno", None) or node.lineno,
                        getattr(node, "end_col_offset", None) or node.col_offset,
-                       node=node, rule=self, fix=fix)
+                       node=node, rule=self, fix=found)
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:

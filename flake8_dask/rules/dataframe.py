@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from ..findings import Finding, Safety
-from ..model import FRAMES, K
+from ..model import FRAMES, K, single_assignment
 from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
 from . import _edits as E
@@ -62,7 +62,7 @@ def _function_text(model, expr: ast.AST) -> str:
 def _resolved(model, expr: ast.AST, depth: int = 0) -> ast.AST:
     """``expr``, or the value assigned to it when it is a name assigned exactly once."""
     while type(expr) is ast.Name and depth < _MAX_FOLLOW:
-        value = _single_assignment(model, expr)
+        value = single_assignment(model, expr)
         if value is None:
             break
         expr = value
@@ -107,7 +107,7 @@ def _spelled_path(model, expr: ast.AST, depth: int = 0) -> bool:
     if t is ast.Call:
         return model.qualname(expr.func) in V.PATH_BUILDERS
     if t is ast.Name and depth < 2:
-        value = _single_assignment(model, expr)
+        value = single_assignment(model, expr)
         return value is not None and _spelled_path(model, value, depth + 1)
     return False
 
@@ -116,19 +116,6 @@ def _inside(node: ast.AST, container: ast.AST) -> bool:
     start = (node.lineno, node.col_offset)
     return (container.lineno, container.col_offset) <= start <= (
         container.end_lineno, container.end_col_offset)
-
-
-def _single_assignment(model, name: ast.Name) -> ast.AST | None:
-    """The value assigned to ``name`` when exactly one plain assignment reaches this use."""
-    bindings = model.reaching_bindings(name)
-    if len(bindings) != 1:
-        return None
-    b = bindings[0]
-    if b.kind in ("assign", "named") and b.index is None and b.value is not None:
-        return b.value
-    if b.kind == "with" and b.index is None:
-        return b.value
-    return None
 
 
 def _is_number(node: ast.AST) -> bool:
@@ -146,7 +133,7 @@ def _single_partition_call(model, expr: ast.AST, depth: int = 0) -> ast.Call | N
     """``x.repartition(npartitions=1)`` or ``dd.from_pandas(..., npartitions=1)``, directly or
     through a name assigned once."""
     if type(expr) is ast.Name and depth < _MAX_FOLLOW:
-        value = _single_assignment(model, expr)
+        value = single_assignment(model, expr)
         return _single_partition_call(model, value, depth + 1) if value is not None else None
     if type(expr) is not ast.Call or not _is_const(_keyword(expr, "npartitions"), 1):
         return None
@@ -320,7 +307,7 @@ class LoadWithPandasThenDask(Rule):
         if depth >= _MAX_FOLLOW:
             return None
         if type(expr) is ast.Name:
-            value = _single_assignment(m, expr)
+            value = single_assignment(m, expr)
             return self._table_read(value, depth + 1) if value is not None else None
         if type(expr) is ast.Call and m.qualname(expr.func) in V.PANDAS_CONCAT_FUNCTIONS:
             objs = expr.args[0] if expr.args else _keyword(expr, "objs")
@@ -361,7 +348,7 @@ class LoadWithPandasThenDask(Rule):
                     f"pass the dataset itself: da.from_array({_short(dataset, 32)}, "
                     "chunks=...)")
         if type(expr) is ast.Name and depth < _MAX_FOLLOW:
-            value = _single_assignment(m, expr)
+            value = single_assignment(m, expr)
             if value is not None and type(value) is not ast.Name:
                 return self._array_load(value, depth + 1)
         return None
@@ -391,7 +378,7 @@ class LoadWithPandasThenDask(Rule):
         if t is ast.Attribute and expr.attr == "variables":
             return self._store_dataset(expr.value, depth + 1)
         if t is ast.Name:
-            value = _single_assignment(m, expr)
+            value = single_assignment(m, expr)
             return value is not None and self._store_dataset(value, depth + 1)
         return False
 
@@ -712,7 +699,7 @@ class GroupbyApplyForReduction(Rule):
         receiver = node.func.value
         if receiver is not groupby and not (
                 type(receiver) is ast.Name and
-                _single_assignment(self.model, receiver) is groupby):
+                single_assignment(self.model, receiver) is groupby):
             return False
         if any(kw.arg not in V.GROUPBY_PLAIN_KEYWORDS for kw in groupby.keywords):
             return False
@@ -1207,7 +1194,7 @@ class SinglePartition(Rule):
             func = expr.func
             return type(func) is ast.Attribute and func.attr in V.FRAME_CONSTRUCTOR_NAMES
         if type(expr) is ast.Name and depth < _MAX_FOLLOW:
-            value = _single_assignment(m, expr)
+            value = single_assignment(m, expr)
             return value is not None and self._built_in_code(value, depth + 1)
         return False
 
@@ -1233,7 +1220,7 @@ class SinglePartition(Rule):
                 expr = expr.value
                 continue
             if t is ast.Name and depth < _MAX_FOLLOW:
-                value = _single_assignment(m, expr)
+                value = single_assignment(m, expr)
                 return value is not None and self._reduced(value, depth + 1)
             return False
 

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ..findings import Finding, Safety
-from ..model import COLLECTIONS, PARTITIONED, K, SemanticModel, dotted
+from ..model import COLLECTIONS, PARTITIONED, K, SemanticModel, dotted, literal_int
 from ..model import vocabulary as V
 from ..model.scopes import FUNCTION_NODES, LOOP_NODES
 from . import _edits as E
@@ -294,39 +294,6 @@ def rebuilt_in_loop(helper: MissingPersistInLoop, loop: ast.AST) -> set[str]:
             continue
         derived |= {name} | {n for n, t in taint.items() if name in t}
     return derived
-
-
-def literal_int(m, node: ast.AST) -> int | None:
-    """The value of a literal integer expression (``100_000``, ``10**6``, ``int(1e6)``)."""
-    t = type(node)
-    if t is ast.Constant:
-        return node.value if type(node.value) is int else None
-    if t is ast.UnaryOp and type(node.op) is ast.USub:
-        v = literal_int(m, node.operand)
-        return -v if v is not None else None
-    if t is ast.BinOp:
-        a, b = literal_int(m, node.left), literal_int(m, node.right)
-        if a is None or b is None:
-            return None
-        op = type(node.op)
-        if op is ast.Add:
-            return a + b
-        if op is ast.Sub:
-            return a - b
-        if op is ast.Mult and abs(a) < 10**12 and abs(b) < 10**12:
-            return a * b
-        if op is ast.Pow and 0 <= b <= 30 and abs(a) <= 1000:
-            return a ** b
-        if op is ast.FloorDiv and b != 0:
-            return a // b
-        return None
-    if t is ast.Call and len(node.args) == 1 and not node.keywords and \
-            m.qualname(node.func) == "builtins.int":
-        arg = node.args[0]
-        if type(arg) is ast.Constant and type(arg.value) is float and arg.value < 1e15:
-            return int(arg.value)
-        return literal_int(m, arg)
-    return None
 
 
 def range_length(m, node: ast.AST) -> int | None:

@@ -1,0 +1,90 @@
+"""Syntax helpers every rule may use: keyword arguments, constants, the text of a node.
+
+Each helper is defined here once; a family package or a rule never keeps its own copy. What
+the code binds a name to (``single_assignment``) and the integers it spells out
+(``literal_int``) are questions to the model: ``from ...model import literal_int``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+#: How many characters of an expression's source a message shows by default.
+SHORT_TEXT_LIMIT = 40
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    """The ``name=`` keyword of ``call`` (the ``ast.keyword`` node), or None."""
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
+    """The value passed as ``name=`` to ``call``, or None."""
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def has_double_star(call: ast.Call) -> bool:
+    """``call`` passes ``**kwargs``: any keyword may hide in it."""
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def is_constant(node: ast.AST | None, *values) -> bool:
+    """``node`` is a literal equal to one of ``values`` and of the same type (``True`` is not
+    ``1``, ``0.0`` is not ``0``)."""
+    return type(node) is ast.Constant and any(
+        node.value == v and type(node.value) is type(v) for v in values)
+
+
+def is_number(node: ast.AST) -> bool:
+    """``node`` is an int or float literal."""
+    return type(node) is ast.Constant and type(node.value) in (int, float)
+
+
+def callee_name(call: ast.Call) -> str | None:
+    """The last name of the callee as written (``asarray`` for ``np.asarray(...)``), a cheap
+    test before resolving it."""
+    func = call.func
+    t = type(func)
+    return func.attr if t is ast.Attribute else func.id if t is ast.Name else None
+
+
+def short(node: ast.AST, limit: int = SHORT_TEXT_LIMIT) -> str:
+    """The source of an expression on one line, cut to ``limit`` characters (ending "...")
+    for a message. Never for code a user is told to write: a cut text is not valid code."""
+    text = ast.unparse(node).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def receiver(node: ast.AST, limit: int = 30) -> str:
+    """:func:`short` of an expression shown as the receiver of a method call: parenthesized
+    unless it is a name, attribute, call or subscript."""
+    shown = short(node, limit)
+    if type(node) in (ast.Name, ast.Attribute, ast.Call, ast.Subscript):
+        return shown
+    return f"({shown})"
+
+
+def inside(node: ast.AST, container: ast.AST) -> bool:
+    """``node`` starts within ``container``'s source range."""
+    start = (node.lineno, node.col_offset)
+    return (container.lineno, container.col_offset) <= start <= (
+        container.end_lineno, container.end_col_offset)
+
+
+def function_label(fn: ast.AST) -> str:
+    """How a message names a function: ``lambda`` or ``'name'``."""
+    return "lambda" if type(fn) is ast.Lambda else f"'{fn.name}'"
+
+
+def site_text(sites) -> str:
+    """Where a task function was handed to Dask, for a message: the first of its sites
+    (``passed to client.map at line 12``, ``decorated with @delayed at line 3``)."""
+    site = min(sites, key=lambda s: s.line)
+    verb = "decorated with" if site.api.startswith("@") else "passed to"
+    return f"{verb} {site.api} at line {site.line}"
