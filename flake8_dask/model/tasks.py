@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
+from ..syntax import dotted
 from . import vocabulary as V
 from .kinds import FRAMES, K
 
@@ -34,18 +35,6 @@ class EntryPoint:
     iterables: tuple[ast.AST, ...]  # expressions whose elements are shipped (client.map)
     lazy: bool
     per_chunk: bool
-
-
-def dotted(node: ast.AST) -> str | None:
-    """``a.b.c`` for a chain of names and attributes, else None."""
-    parts = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is not ast.Name:
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _split(call: ast.Call, positions, keywords, control) -> tuple[tuple, tuple]:

@@ -7,7 +7,7 @@ import ast
 
 from ..model import COLLECTIONS, K
 from ..model import vocabulary as V
-from ._syntax import callee_name
+from ..syntax import callee_name
 
 #: The callee names :func:`compute_call` can match (for ``Rule.call_names``).
 COMPUTE_CALL_NAMES = frozenset({"compute", "persist", *(

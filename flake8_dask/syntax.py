@@ -1,8 +1,9 @@
-"""Syntax helpers every rule may use: keyword arguments, constants, the text of a node.
+"""Syntax helpers for the model and the rules: keyword arguments, constants, dotted names,
+the text of a node for a message. Functions of the ``ast`` alone (no model, no Dask).
 
-Each helper is defined here once; a family package or a rule never keeps its own copy. What
-the code binds a name to (``single_assignment``) and the integers it spells out
-(``literal_int``) are questions to the model: ``from ...model import literal_int``.
+Each helper is defined here once; neither the model, a family package nor a rule keeps its
+own copy. What the code binds a name to (``single_assignment``) and the integers it spells
+out (``literal_int``) need the model's bindings: ``from flake8_dask.model import literal_int``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,18 @@ def is_constant(node: ast.AST | None, *values) -> bool:
 def is_number(node: ast.AST) -> bool:
     """``node`` is an int or float literal."""
     return type(node) is ast.Constant and type(node.value) in (int, float)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def callee_name(call: ast.Call) -> str | None:
