@@ -95,8 +95,20 @@ def _edits(source: str, finding: Finding) -> list[dict] | None:
     return edits
 
 
+_NO_NEWLINE = "\\ No newline at end of file\n"
+
+
 def _unified(old: str, new: str, name: str) -> str:
-    return "".join(difflib.unified_diff(split_lines(old), split_lines(new), name, name))
+    """A unified diff that ``patch`` and ``git apply`` accept: a last line without a line
+    break is followed by the ``\\ No newline at end of file`` marker (difflib leaves the
+    next header glued to it)."""
+    out = []
+    for line in difflib.unified_diff(split_lines(old), split_lines(new), name, name):
+        if line.endswith("\n") or line.endswith("\r"):
+            out.append(line)
+        else:
+            out.append(line + "\n" + _NO_NEWLINE)
+    return "".join(out)
 
 
 @dataclass
@@ -232,7 +244,10 @@ def _process_python(report: FileReport, data: bytes, rules, decider, settings,
     report.fixed = [FixedEntry(a.code, a.title) for a in result.applied]
     report.changed = result.changed
     if mode == DIFF and report.changed:
-        report.diff = _unified(result.original, result.source, report.display)
+        # The file's own line endings (the engine works on "\n"): a diff that applies.
+        newline = encoding.newline if encoding.newline not in (None, "\n") else None
+        report.diff = _unified(*(t.replace("\n", newline) if newline else t
+                                 for t in (result.original, result.source)), report.display)
     if from_stdin:
         if mode == FIX:
             report.stdout = new_data
