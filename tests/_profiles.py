@@ -1,8 +1,9 @@
 """Hypothesis settings profiles, chosen with the environment variable HYPOTHESIS_PROFILE.
 
-- ``ci`` (the default): 2,000 examples per property, the number CI runs.
+- ``dev`` (the default): 50 examples per property, for the quick loop while editing.
+- ``ci``: 2,000 examples per property, the number CI runs (``.ci/run`` sets it, and so does
+  the README's test command).
 - ``long``: 20,000 examples per property, for a long local run (hours).
-- ``dev``: 50 examples per property, for a quick local check while editing.
 
 Imported by ``tests/conftest.py`` so that the profile is loaded before any test module
 builds its ``@settings``.
@@ -25,5 +26,5 @@ settings.register_profile("ci", max_examples=2_000, **_COMMON)
 settings.register_profile("long", max_examples=20_000, **_COMMON)
 settings.register_profile("dev", max_examples=50, **_COMMON)
 
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 settings.load_profile(PROFILE)

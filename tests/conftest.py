@@ -1,4 +1,5 @@
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -23,6 +24,26 @@ def expected_findings(source: str) -> set[tuple[int, str]]:
         if m and not line[m.end():].startswith("'"):
             expected.update((lineno, code) for code in _CODE.findall(m.group(1)))
     return expected
+
+
+def corpus_dir() -> Path:
+    """The pinned real-world corpus (tests/corpus_setup.sh builds it), for the tests marked
+    ``corpus``: they run only when ``FLAKE8_DASK_CORPUS`` names it (``.ci/run`` sets it), and
+    fail, rather than skip, when it names a directory that does not exist."""
+    value = os.environ.get("FLAKE8_DASK_CORPUS")
+    if not value:
+        pytest.skip("the corpus tests run with FLAKE8_DASK_CORPUS=<dir> "
+                    "(bash tests/corpus_setup.sh builds it in /tmp/corpus)")
+    path = Path(value)
+    if not path.is_dir() or not any(path.rglob("*.py")):
+        pytest.fail(f"FLAKE8_DASK_CORPUS={value}: no Python file there; "
+                    "run bash tests/corpus_setup.sh")
+    return path
+
+
+@pytest.fixture
+def corpus() -> Path:
+    return corpus_dir()
 
 
 def fixture_files():

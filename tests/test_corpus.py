@@ -1,8 +1,8 @@
 """The pinned real-world corpus (tests/corpus_setup.sh builds it): the analyzer lints every
 file without an exception and without DSK000.
 
-The corpus lives outside the repository, in $FLAKE8_DASK_CORPUS (default /tmp/corpus); the
-test skips, saying so, when it is missing. Files that do not parse (Python 2 code,
+The corpus lives outside the repository, in $FLAKE8_DASK_CORPUS; without that variable the
+test skips, saying so (conftest.corpus_dir). Files that do not parse (Python 2 code,
 templates) are flake8's E999 and are counted, not analysed.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import io
-import os
 import time
 import tokenize
 import warnings
@@ -20,7 +19,7 @@ import pytest
 
 from flake8_dask.checker import INTERNAL_ERROR, analyze
 
-CORPUS = Path(os.environ.get("FLAKE8_DASK_CORPUS", "/tmp/corpus"))
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 
 def read_source(path: Path) -> str:
@@ -33,11 +32,9 @@ def read_source(path: Path) -> str:
         return data.decode("latin-1")
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}: run "
-                    "tests/corpus_setup.sh (or set FLAKE8_DASK_CORPUS)")
-def test_corpus_lints_without_internal_error():
-    files = sorted(CORPUS.rglob("*.py"))
-    assert files, f"{CORPUS} holds no Python file"
+def test_corpus_lints_without_internal_error(corpus):
+    files = sorted(corpus.rglob("*.py"))
+    assert files, f"{corpus} holds no Python file"
     failures = []
     unparsable = 0
     findings = 0

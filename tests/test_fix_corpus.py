@@ -3,7 +3,7 @@ xarray, dask-ml, satpy...; ``tests/corpus_setup.sh`` unpacks it), with unsafe fi
 copy: no internal error, every changed file still parses (notebooks stay valid JSON with only
 their cells' sources changed), and a second pass over the changed files changes nothing.
 
-The corpus is read from ``$FLAKE8_DASK_CORPUS`` (default ``/tmp/corpus``); without it the
+The corpus is read from ``$FLAKE8_DASK_CORPUS``; without that variable the
 test is skipped.
 """
 import ast
@@ -14,17 +14,12 @@ import shutil
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import pytest
 
 from fix_helpers import ROOT
 
-CORPUS = Path(os.environ.get("FLAKE8_DASK_CORPUS", "/tmp/corpus"))
-
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(),
-    reason=f"no corpus at {CORPUS}: run tests/corpus_setup.sh or set FLAKE8_DASK_CORPUS")
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 
 def fix(*args, cwd):
@@ -41,9 +36,9 @@ def hashes(root):
             and not p.is_symlink()}
 
 
-def test_fix_the_corpus(tmp_path):
+def test_fix_the_corpus(tmp_path, corpus):
     copy = tmp_path / "corpus"
-    shutil.copytree(CORPUS, copy, symlinks=True)
+    shutil.copytree(corpus, copy, symlinks=True)
     before = hashes(copy)
     first = fix(".", cwd=copy)
     report = first.stdout + first.stderr
@@ -56,7 +51,7 @@ def test_fix_the_corpus(tmp_path):
     changed = sorted(p for p in after if after[p] != before[p])
     assert changed, "no fix applied to the corpus: the test checks nothing"
     for relative in changed:
-        new, old = copy / relative, CORPUS / relative
+        new, old = copy / relative, corpus / relative
         if relative.suffix == ".ipynb":
             new_nb, old_nb = json.loads(new.read_text("utf-8")), json.loads(old.read_text("utf-8"))
             assert len(new_nb["cells"]) == len(old_nb["cells"]), relative
