@@ -11,7 +11,7 @@ from ..model import vocabulary as V
 from ..model.scopes import COMPREHENSION_NODES, FUNCTION_NODES
 from . import _edits as E
 from .base import Rule
-from .tasks import site_text
+from ..syntax import site_text
 
 
 def unpicklable(v: Value | None) -> Value | None:

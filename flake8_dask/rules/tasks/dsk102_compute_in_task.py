@@ -1,0 +1,120 @@
+"""DSK102 compute-in-task: computing a Dask collection inside a task."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ...findings import Finding
+from ...model import COLLECTIONS
+from ...model import vocabulary as V
+from ...syntax import function_label, site_text
+from .._dask import COMPUTE_CALL_NAMES, compute_call
+from ..base import Rule
+
+
+class ComputeInTask(Rule):
+    """Computing a Dask collection inside a task.
+
+    ## What it does
+    Finds `.compute()`, `.persist()`, `dask.compute(...)`, `dask.persist(...)` and the
+    implicit computes (`np.asarray(x)`, `len(ddf)`, ...) inside a task function when either
+    the computed expression refers to a Dask collection that is a free variable of the task
+    (a closure, a global or `self.attr`), or the task function runs once per partition or
+    block (`map_partitions`, `map_blocks`, `apply`, `map`, `blockwise`, `map_overlap`, a Bag
+    `map`) and computes a Dask collection.
+
+    ## Why is this bad?
+    A free collection is recomputed from its sources by every task: verified with 4
+    partitions, dividing each partition by `base.a.max().compute()` read the source
+    partitions 20 times, against 4 when `base.a.max()` was passed to `map_partitions` as a
+    lazy argument. On the local threaded scheduler a nested compute in a worker thread builds
+    a new thread pool for that thread, so threads grow as N×N; on distributed each call
+    submits and optimises a new graph from inside a task.
+
+    ## Example
+    ```python
+    base = dd.read_parquet("data/")
+    def normalize(part):
+        return part / base.a.max().compute()
+
+    out = base.map_partitions(normalize)
+    ```
+
+    ## Use instead
+    ```python
+    def normalize(part, top):
+        return part / top
+
+    out = base.map_partitions(normalize, base.a.max())
+    ```
+
+    ## Fix safety
+    No automatic fix: the function and its call site must be restructured together.
+
+    ## Options
+    None.
+
+    ## References
+    - https://docs.dask.org/en/stable/delayed-best-practices.html#avoid-calling-delayed-within-delayed-functions
+    - https://docs.dask.org/en/stable/futures.html#submit-tasks-from-tasks
+    - https://github.com/dask/dask/issues/1122
+    - Not flagged: the task-launch pattern, where a task builds Dask objects from its own
+      arguments and computes them (`a, b = compute(fib(n - 1), fib(n - 2))`).
+    """
+
+    code = "DSK102"
+    name = "compute-in-task"
+    node_types = (ast.Call,)
+    call_names = COMPUTE_CALL_NAMES  # compute_call() matches no other call
+
+    def check(self, node: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        fn, sites = m.task_sites_of(node)  # first: cheaper than what the call computes
+        if not sites:
+            return
+        label = compute_call(m, node)
+        if label is None:
+            return
+        computed = self._computed_expressions(node)
+        free = self._free_collection(computed, fn)
+        where = f"inside task function {function_label(fn)} ({site_text(sites)})"
+        if free is not None:
+            yield self.report(
+                node,
+                f"{label} {where} recomputes the Dask collection {free} from its sources in "
+                "every task; pass it to the task as a lazy argument so Dask computes it once "
+                "(e.g. ddf.map_partitions(f, x.max())), or compute it once in the driver")
+            return
+        chunk_sites = [s for s in sites if s.per_chunk]
+        if chunk_sites and any(m.is_collection(e) for e in computed):
+            yield self.report(
+                node,
+                f"{label} inside a per-partition function {function_label(fn)} "
+                f"({site_text(chunk_sites)}) starts a nested Dask computation for every "
+                "partition (a new thread pool per worker thread on the local scheduler); "
+                "compute the value once and pass it in")
+
+    def _computed_expressions(self, node: ast.Call) -> list[ast.AST]:
+        func = node.func
+        if type(func) is ast.Attribute and func.attr in ("compute", "persist") and \
+                self.model.qualname(func) not in V.DASK_COMPUTE_FUNCTIONS | \
+                V.DASK_PERSIST_FUNCTIONS:
+            return [func.value]
+        return [a.value if type(a) is ast.Starred else a for a in node.args]
+
+    def _free_collection(self, exprs, fn) -> str | None:
+        m = self.model
+        for expr in exprs:
+            for n in ast.walk(expr):
+                if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                    if m.is_free_in(n, fn):
+                        v = m.value(n)
+                        if v is not None and v.kind in COLLECTIONS:
+                            return f"'{n.id}'"
+                elif type(n) is ast.Attribute and type(n.value) is ast.Name and \
+                        m.class_of_instance(n.value) is not None:
+                    v = m.value(n)
+                    if v is not None and v.kind in COLLECTIONS:
+                        return f"'{n.value.id}.{n.attr}'"
+        return None
