@@ -57,8 +57,9 @@ class CaptureRule(Rule):
                                   **self.fix_arguments(fn, captured, name))
 
     def fix_arguments(self, fn, captured, name) -> dict:
-        """Keyword arguments of :meth:`report` that give a capture finding its fix."""
-        return {"fixable": False}
+        """Keyword arguments of :meth:`report` that give a capture finding its fix (``fix``,
+        ``data``, ``target``); none: no fix."""
+        return {}
 
     def _defaults(self, fn, sites) -> Iterator[Finding]:
         args = fn.args

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from ...findings import Safety
 from ...model import FUNCTION_NODES, K, Value
@@ -10,6 +11,15 @@ from ...model import vocabulary as V
 from ...syntax import dotted, function_label, has_double_star, keyword, site_text
 from .. import _edits as E
 from ._capture import CaptureRule
+
+
+@dataclass(frozen=True)
+class Scatter:
+    """The fix's facts: the captured name, the name of its future, the client's text."""
+
+    name: str
+    new: str
+    client: str
 
 
 class ClosureCapturesLargeObject(CaptureRule):
@@ -69,7 +79,7 @@ class ClosureCapturesLargeObject(CaptureRule):
 
     code = "DSK203"
     name = "closure-captures-large-object"
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Scatter it once and pass it to the lambda as a keyword-only argument"
 
     def captured_value(self, expr) -> Value | None:
@@ -88,10 +98,10 @@ class ClosureCapturesLargeObject(CaptureRule):
     def fix_arguments(self, fn, captured, name) -> dict:
         stmt = self._scatter_site(fn, captured, name)
         if stmt is None:
-            return {"fixable": False}
-        return {"fix_target": stmt,
-                "fix_data": {"name": name, "new": f"{name}_future",
-                             "client": ast.unparse(self.model.parent(fn).func.value)}}
+            return {}
+        return {"fix": Safety.UNSAFE, "target": stmt,
+                "data": Scatter(name, f"{name}_future",
+                                ast.unparse(self.model.parent(fn).func.value))}
 
     def _scatter_site(self, fn, captured, name) -> ast.stmt | None:
         """The statement before which ``<name>_future = client.scatter(<name>)`` can be
@@ -169,7 +179,7 @@ class ClosureCapturesLargeObject(CaptureRule):
         import libcst as cst
 
         data = finding.fix.data
-        name, new = data["name"], data["new"]
+        name, new = data.name, data.new
 
         class AddArgument(cst.CSTTransformer):
             def leave_Call(self, original, updated):
@@ -197,5 +207,5 @@ class ClosureCapturesLargeObject(CaptureRule):
 
         rewritten = node.visit(AddArgument())
         bind = E.assign(cst.Name(new),
-                        cst.parse_expression(f"{data['client']}.scatter({name})"))
+                        cst.parse_expression(f"{data.client}.scatter({name})"))
         return cst.FlattenSentinel([bind, rewritten])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
@@ -11,6 +12,13 @@ from ...syntax import site_text
 from .._dask import compute_call
 from ..base import Rule
 from ._capture import free_names
+
+
+@dataclass(frozen=True)
+class LoopNames:
+    """The fix's facts: the loop variables to bind as default arguments, in order."""
+
+    names: tuple[str, ...]
 
 
 class LateBindingLoopClosure(Rule):
@@ -62,7 +70,7 @@ class LateBindingLoopClosure(Rule):
     code = "DSK204"
     name = "late-binding-loop-closure"
     node_types = ()
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Bind the loop variables now, as default arguments"
 
     def finish(self) -> Iterator[Finding]:
@@ -85,7 +93,7 @@ class LateBindingLoopClosure(Rule):
                 f"{kind} {site_text(lazy)} reads loop variable {names}, which Dask reads "
                 "only at compute time, after the loop has moved on: every task sees the last "
                 f"value; bind it now with a default argument ({bind}) or functools.partial",
-                fix_data={"names": late})
+                fix=Safety.UNSAFE, data=LoopNames(tuple(late)))
 
     def _late_names(self, fn, loops) -> list[str]:
         m = self.model
@@ -136,7 +144,7 @@ class LateBindingLoopClosure(Rule):
         equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                 whitespace_after=cst.SimpleWhitespace(""))
         new = [cst.Param(name=cst.Name(n), default=cst.Name(n), equal=equal)
-               for n in finding.fix.data["names"] if n not in taken]
+               for n in finding.fix.data.names if n not in taken]
         if not new:
             return node
         # After ``*args`` (or a bare ``*``) new parameters are keyword-only; otherwise they go

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
@@ -12,6 +13,14 @@ from .. import _edits as E
 from ..base import Rule
 from ._partial import unwrap_partial
 from ._targets import target_parts
+
+
+@dataclass(frozen=True)
+class CopyInput:
+    """The fix's facts: the parameter to copy, and how ``copy.copy`` is spelled there."""
+
+    name: str
+    function: str
 
 
 class TaskMutatesInput(Rule):
@@ -85,7 +94,7 @@ class TaskMutatesInput(Rule):
     code = "DSK207"
     name = "task-mutates-input"
     node_types = ()
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Copy the input first: p = copy.copy(p)"
 
     def finish(self) -> Iterator[Finding]:
@@ -119,8 +128,8 @@ class TaskMutatesInput(Rule):
                     f"input '{name}' in place ({how}): Dask may pass the same object to other "
                     "tasks, keep it as a stored result or rerun the task; copy it first "
                     f"({name} = {name}.copy()) or build and return a new object",
-                    fixable=head is not None, fix_target=head, fix_imports=imports,
-                    fix_data={"name": name, "function": function})
+                    fix=Safety.UNSAFE if head is not None else None,
+                    data=CopyInput(name, function), target=head, imports=imports)
 
     def _copy_site(self, fn, scope):
         """Where ``p = copy.copy(p)`` goes in ``fn`` (its first statement after the
@@ -147,8 +156,8 @@ class TaskMutatesInput(Rule):
         import libcst as cst
 
         data = finding.fix.data
-        name = cst.Name(data["name"])
-        copied = E.assign(name, cst.Call(func=cst.parse_expression(data["function"]),
+        name = cst.Name(data.name)
+        copied = E.assign(name, cst.Call(func=cst.parse_expression(data.function),
                                          args=[cst.Arg(value=name)]))
         if isinstance(node, cst.BaseSmallStatement):
             return cst.FlattenSentinel([copied, node])
