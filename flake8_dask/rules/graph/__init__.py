@@ -1,0 +1,1 @@
+"""Graph building and results: graphs rebuilt, recomputed or bloated; results eager or lost."""
