@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
@@ -29,6 +30,13 @@ def _spelled_path(model, expr: ast.AST, depth: int = 0) -> bool:
         value = single_assignment(model, expr)
         return value is not None and _spelled_path(model, value, depth + 1)
     return False
+
+
+@dataclass(frozen=True)
+class ReadWithDask:
+    """The fix's facts: the Dask reader (``read_csv``) that replaces the pandas one."""
+
+    reader: str
 
 
 class LoadWithPandasThenDask(Rule):
@@ -96,7 +104,7 @@ class LoadWithPandasThenDask(Rule):
     node_types = (ast.Call,)
     call_names = last_names(V.FROM_PANDAS_FUNCTIONS, V.DATAFRAME_CONCAT_FUNCTIONS,
                             V.ARRAY_FROM_MEMORY_FUNCTIONS)
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Read it with Dask: dd.read_*(...)"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
@@ -127,12 +135,13 @@ class LoadWithPandasThenDask(Rule):
                     node,
                     f"{short(node.func, 40)}() of {what} loads the whole array into the "
                     f"driver and ships it inside the task graph; let Dask read it chunk by "
-                    f"chunk: {advice}", fixable=False)
+                    f"chunk: {advice}")
 
     def _report_read(self, node: ast.Call, read: ast.Call) -> Finding:
         m = self.model
         reader_q = m.qualname(read.func)
         reader = short(read.func, 24)
+        facts = self._fix_facts(node, read)
         dask_reader = V.DASK_READER_FOR.get(reader_q)
         advice = (f"read it with {dask_reader}() so that each worker reads its own partition"
                   if dask_reader else
@@ -142,9 +151,9 @@ class LoadWithPandasThenDask(Rule):
             f"{short(node.func, 40)}() of a frame read in the driver by {reader}() (line "
             f"{read.lineno}) loads all the data in one process and ships it inside the task "
             f"graph; {advice}",
-            **self._fix_facts(node, read))
+            fix=Safety.UNSAFE if facts is not None else None, data=facts)
 
-    def _fix_facts(self, node: ast.Call, read: ast.Call) -> dict:
+    def _fix_facts(self, node: ast.Call, read: ast.Call) -> ReadWithDask | None:
         """``dd.from_pandas(pd.read_csv(<path>, ...), npartitions=n)``, exactly: the Dask
         reader that replaces it, through the module alias of ``dd.from_pandas``."""
         m = self.model
@@ -153,22 +162,22 @@ class LoadWithPandasThenDask(Rule):
         if same is None or m.qualname(func) not in V.FROM_PANDAS_FUNCTIONS or \
                 type(func) is not ast.Attribute or type(func.value) is not ast.Name or \
                 m.qualname(func.value) != "dask.dataframe":
-            return {"fixable": False}
+            return None
         reader, keywords = same
         if node.args[:1] != [read] or len(node.args) > 1 or any(
                 kw.arg not in V.FROM_PANDAS_PARTITIONING for kw in node.keywords):
-            return {"fixable": False}
+            return None
         if len(read.args) != 1 or not _spelled_path(m, read.args[0]) or any(
                 kw.arg not in keywords for kw in read.keywords):
-            return {"fixable": False}
-        return {"fix_data": {"reader": reader}}
+            return None
+        return ReadWithDask(reader)
 
     def fix(self, node, finding):
         import libcst as cst
 
         read = node.args[0].value
         return read.with_changes(func=cst.Attribute(value=node.func.value,
-                                                    attr=cst.Name(finding.fix.data["reader"])),
+                                                    attr=cst.Name(finding.fix.data.reader)),
                                  lpar=node.lpar, rpar=node.rpar)
 
     @staticmethod

@@ -72,7 +72,7 @@ class GroupbyApplyForReduction(Rule):
     name = "groupby-apply-for-reduction"
     node_types = (ast.Call,)
     call_names = frozenset({"apply", "transform"})
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Use the groupby reduction: groupby(k).col.sum()"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
@@ -110,7 +110,7 @@ class GroupbyApplyForReduction(Rule):
             f"({short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
             f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
             f"{advice}",
-            fixable=self._fixable(node, fn_expr, recv.origin))
+            fix=Safety.UNSAFE if self._fixable(node, fn_expr, recv.origin) else None)
 
     def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:
         """``<groupby>.apply(lambda g: g.col.<reduction>())`` exactly, on a groupby of

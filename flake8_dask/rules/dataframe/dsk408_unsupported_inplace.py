@@ -58,7 +58,7 @@ class UnsupportedInplace(Rule):
     code = "DSK408"
     name = "unsupported-inplace"
     node_types = (ast.Call,)
-    fix_safety = Safety.SAFE
+    fixes = frozenset({Safety.SAFE, Safety.UNSAFE})
     fix_title = "Assign the result instead of inplace=True"
 
     def check(self, call: ast.Call) -> Iterator[Finding]:
@@ -85,14 +85,11 @@ class UnsupportedInplace(Rule):
             safety = None
         stmt = E.bare_statement(self.model, call)
         fixable = safety is not None and stmt is not None and E.assignable(m, func.value, stmt)
-        finding = self.report(
+        yield self.report(
             call,
             f"{receiver}.{meth}(..., inplace=True) on {V.KIND_NAMES[m.kind(func.value)]} "
             f"{effect}; assign the result instead: {receiver} = {receiver}.{meth}(...)",
-            fixable=fixable, fix_target=stmt)
-        if finding.fix is not None:
-            finding.fix.safety = safety
-        yield finding
+            fix=safety if fixable else None, target=stmt)
 
     def fix(self, node, finding):
         import libcst as cst

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
@@ -23,6 +24,14 @@ def _is_full_slice(node: ast.AST, model) -> bool:
 #: Dask values that a row mask or a stored value must not read besides the frame itself:
 #: their rows need not line up with the frame's (a Scalar is one value, and is fine).
 _OTHER_DATA_KINDS = frozenset({K.DATAFRAME, K.SERIES, K.FRAME, K.ARRAY, K.BAG, K.DELAYED})
+
+
+@dataclass(frozen=True)
+class MaskShape:
+    """The fix's facts: ``"column"`` (``ddf.loc[<mask>, "c"] = v``) or ``"series"``
+    (``s.loc[<mask>] = v``)."""
+
+    shape: str
 
 
 class LocSetitem(Rule):
@@ -84,7 +93,7 @@ class LocSetitem(Rule):
     name = "loc-setitem"
     node_types = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Attribute)
     attribute_names = frozenset({"iloc"})  # reads: ``<frame>.iloc[...]``
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Replace the column with its mask(): ddf['c'] = ddf['c'].mask(cond, value)"
 
     def check(self, node) -> Iterator[Finding]:
@@ -121,7 +130,8 @@ class LocSetitem(Rule):
                     f"{short(sub, 40)} {self._operator(node)} ... assigns into a Dask {kind}, "
                     f"which Dask does not support (TypeError: '{error}' object does not "
                     f"support item assignment); {advice}",
-                    fixable=shape is not None, fix_data={"shape": shape})
+                    fix=Safety.UNSAFE if shape is not None else None,
+                    data=MaskShape(shape) if shape is not None else None)
                 return
 
     @staticmethod
@@ -230,7 +240,7 @@ class LocSetitem(Rule):
         sub = target.target
         frame = sub.value.value
         mask = sub.slice[0].slice.value
-        if finding.fix.data["shape"] == "column":
+        if finding.fix.data.shape == "column":
             column = sub.slice[1].slice.value
             stored = cst.Subscript(value=frame, slice=[
                 cst.SubscriptElement(slice=cst.Index(value=column))])
@@ -261,7 +271,7 @@ class LocSetitem(Rule):
                 node,
                 f"{short(node, 40)}: a Dask Series has no .iloc (row positions are unknown "
                 f"without computing every partition); use {frame}.head(n), "
-                f"{frame}.partitions[i] or .loc with index labels", fixable=False)
+                f"{frame}.partitions[i] or .loc with index labels")
             return
         key = node.slice
         if type(key) is ast.Tuple and len(key.elts) >= 2 and \
@@ -272,4 +282,4 @@ class LocSetitem(Rule):
             f"{short(node, 40)} selects rows by position, which a Dask DataFrame does not "
             "support (NotImplementedError: 'DataFrame.iloc' only supports selecting columns); "
             f"use {frame}.head(n), {frame}.partitions[i] or .loc with index labels; "
-            f".iloc only takes {frame}.iloc[:, columns]", fixable=False)
+            f".iloc only takes {frame}.iloc[:, columns]")
