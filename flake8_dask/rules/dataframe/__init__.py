@@ -1,0 +1,1 @@
+"""DataFrame partitioning, metadata and shuffling rules (catalog section 4)."""
