@@ -1,0 +1,1 @@
+"""Array and chunk rules (catalog section 5)."""

@@ -1,0 +1,1 @@
+"""Distributed client lifecycle rules (catalog section 6)."""
