@@ -25,6 +25,7 @@ def git(*args, cwd):
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.runtime
 def test_diff_applies_with_git_and_equals_the_fix(tmp_path):
     for name, text in CASES.items():
         (tmp_path / name).write_bytes(text.encode())

@@ -58,6 +58,7 @@ FILES = {
 }
 
 
+@pytest.mark.runtime
 def test_end_to_end_directory(tmp_path):
     for name, (before, _) in FILES.items():
         path = write(tmp_path / "src" / name, before)
@@ -96,6 +97,7 @@ def test_end_to_end_directory(tmp_path):
     assert sorted(line for line in text(r2).splitlines() if ": DSK" in line) == findings
 
 
+@pytest.mark.runtime
 def test_end_to_end_stdin(tmp_path):
     r = run_fix("--isolated", "-", "--stdin-filename", "pkg/a.py", cwd=tmp_path,
                 stdin=FIXABLE.encode(), test_rules=True)
@@ -106,6 +108,7 @@ def test_end_to_end_stdin(tmp_path):
     assert r.returncode == 1 and text(r).startswith("-:6:12: DSK101 ")
 
 
+@pytest.mark.runtime
 def test_end_to_end_parallel_equals_serial(tmp_path, cli):
     for i in range(5):
         write(tmp_path / f"m{i}.py", BLOCKING)
@@ -115,6 +118,7 @@ def test_end_to_end_parallel_equals_serial(tmp_path, cli):
     assert serial.count("DSK101") == 5
 
 
+@pytest.mark.runtime
 def test_output_matches_flake8(tmp_path):
     write(tmp_path / "a.py", BLOCKING)
     ours = run_fix("--isolated", "--check", "a.py", cwd=tmp_path)

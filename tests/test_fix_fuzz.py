@@ -402,6 +402,7 @@ IMPORTS = [("distributed", "fire_and_forget", None), ("dask.distributed", "fire_
 @given(st.lists(st.sampled_from(MODULE_LINES), max_size=8),
        st.lists(st.sampled_from(IMPORTS), min_size=1, max_size=3),
        st.sampled_from(["", "# header\n", "#!/usr/bin/env python\n\n"]))
+@pytest.mark.slow
 def test_imports_are_added_as_libcst_adds_them(lines, imports, header):
     """The engine adds imports itself (AddImportsVisitor is slow): same output."""
     import libcst as cst

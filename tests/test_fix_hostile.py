@@ -280,6 +280,7 @@ def test_notebook_cell_with_nul_bytes_is_skipped_and_the_others_fixed(tmp_path, 
 
 
 # ======================================================================== concurrency
+@pytest.mark.slow
 def test_two_fixer_processes_on_one_file(tmp_path):
     """Each run reads the file, fixes it and renames a complete temporary file over it, and
     does not overwrite a file that changed since it read it: whatever the interleaving, the

@@ -21,6 +21,9 @@ from flake8_dask.fix import sourcefile
 from flake8_dask.fix.engine import fix_source
 from flake8_dask.fix.sourcefile import SourceError, write_atomic
 
+# Runs the fix command in processes under audit hooks: left out of the quick loop.
+pytestmark = [pytest.mark.runtime, pytest.mark.slow]
+
 
 # ======================================================================== no execution
 def _mark(marks, name):

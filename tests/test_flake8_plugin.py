@@ -8,6 +8,9 @@ import pytest
 
 from conftest import ROOT
 
+# Runs flake8 in processes: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 BAD = textwrap.dedent("""\
     from dask.distributed import get_client
 

@@ -27,6 +27,9 @@ from flake8_dask.checker import INTERNAL_ERROR, analyze
 from flake8_dask.plugin import DaskChecker
 from flake8_dask.rules import DEFAULT_OFF
 
+# Runs flake8 in processes: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 # --select=DSK turns the opt-in rules on too (flake8's semantics); these tests are about the
 # plugin surviving hostile input, so they keep the default set.
 OPT_IN_OFF = "--extend-ignore=" + ",".join(DEFAULT_OFF)
@@ -312,6 +315,7 @@ def _ten_megabytes_of_dask() -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow
 def test_ten_megabyte_file():
     """The analyzer on 10 MB of Dask code completes, without DSK000."""
     source = _ten_megabytes_of_dask()

@@ -17,6 +17,9 @@ import pytest
 
 from fix_helpers import BLOCKING, ROOT
 
+# Runs pre-commit in processes: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 pre_commit = pytest.importorskip("pre_commit", reason="pre-commit is not installed")
 yaml = pytest.importorskip("yaml", reason="PyYAML (a pre-commit dependency) is missing")
 

@@ -11,6 +11,9 @@ import textwrap
 
 import pytest
 
+# Runs Dask: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 dask = pytest.importorskip("dask")
 pd = pytest.importorskip("pandas")
 pytest.importorskip("dask.dataframe")

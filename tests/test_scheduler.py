@@ -14,6 +14,9 @@ import pytest
 
 from fix_helpers import BLOCKING, FIXABLE, ROOT, run_fix, text
 
+# Runs Dask: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 TESTS = Path(__file__).resolve().parent
 #: Real fixtures (findings without fixes) for the files the cluster checks.
 REAL = ["dsk101_blocking_wait_in_task.py", "dsk102_compute_in_task.py",

@@ -3,9 +3,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.runtime
 def test_project_passes_its_own_flake8():
     out = subprocess.run([sys.executable, "-m", "flake8", "flake8_dask", "tests", "benchmarks"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300,

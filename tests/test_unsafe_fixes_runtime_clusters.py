@@ -13,6 +13,9 @@ import warnings
 
 import pytest
 
+# Runs Dask: left out of the quick loop (CONTRIBUTING.md).
+pytestmark = pytest.mark.runtime
+
 dask = pytest.importorskip("dask")
 np = pytest.importorskip("numpy")
 pytest.importorskip("dask.array")

@@ -71,7 +71,7 @@ if __name__ == "__main__":
         # Without the display (a plain script, or `ddf.persist();`), nothing keeps it.
         os.remove(LOG)
         ddf2 = dd.from_map(read_part, range(4, 8))
-        ddf2.persist()
+        ddf2.persist()  # noqa: DSK304 (the mistake under study)
         time.sleep(1)
         before = reads()
         ddf2.x.sum().compute()

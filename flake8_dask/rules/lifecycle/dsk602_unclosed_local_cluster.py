@@ -70,6 +70,8 @@ class UnclosedLocalCluster(Rule):
         cluster = LocalCluster(n_workers=4)
         client = Client(cluster)
         return client.gather(client.map(simulate, params))
+
+    results = [run_experiment(p) for p in grid]  # a new cluster each time, none closed
     ```
 
     ## Use instead
@@ -77,6 +79,8 @@ class UnclosedLocalCluster(Rule):
     def run_experiment(params):
         with LocalCluster(n_workers=4) as cluster, Client(cluster) as client:
             return client.gather(client.map(simulate, params))
+
+    results = [run_experiment(p) for p in grid]
     ```
 
     ## Fix safety
