@@ -1,0 +1,40 @@
+"""How the fix engine fails: :class:`FixError`, and exceptions told in one short line (libcst
+errors can be huge, or be a RecursionError in disguise)."""
+
+from __future__ import annotations
+
+
+class FixError(Exception):
+    """A fix could not be applied safely; the text must stay as it was."""
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in one short line. ``str()`` of a libcst error can embed the repr of a
+    whole syntax tree (and itself recurse too deeply), so it is never trusted."""
+    if isinstance(exc, RecursionError):
+        return "RecursionError: the code is nested too deeply"
+    try:
+        text = str(exc).splitlines()[0] if str(exc) else ""
+    except Exception:  # noqa: BLE001 - a broken __str__, or a RecursionError inside it
+        text = ""
+    if len(text) > 200:
+        text = text[:200] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+#: The error of a fix that libcst cannot make: the code is nested too deeply for it.
+TOO_DEEP = ("the code is nested too deeply for libcst, which rewrites it (Python's "
+            "recursion limit)")
+
+
+def from_recursion(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a RecursionError: libcst's position provider turns one
+    into a chain of KeyErrors."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

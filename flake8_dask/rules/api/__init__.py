@@ -1,0 +1,1 @@
+"""API misuse: calls that raise, silently compute, or silently deduplicate (DSK701-DSK705)."""

@@ -1,0 +1,157 @@
+"""DSK705 impure-function-default-pure: a non-deterministic function run with pure=True."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ...findings import Finding, Safety
+from ...model import K
+from ...model import vocabulary as V
+from ...syntax import dotted, function_label, has_double_star, is_constant, keyword, short
+from .. import _edits as E
+from ..base import Rule, last_names
+
+
+class ImpureFunctionDefaultPure(Rule):
+    """A non-deterministic function submitted with the default `pure=True`.
+
+    ## What it does
+    Finds `<client>.submit(f, ...)` and `<client>.map(f, ...)` without `pure=False` (and
+    without an explicit `key=`), and `delayed(f, pure=True)` / `@delayed(pure=True)`, where
+    `f` is a known non-deterministic callable (`random.*`, `np.random.*`, `time.time`,
+    `datetime.now`, `uuid.uuid4`, `secrets.*`, `os.urandom`) or a function or lambda of this
+    module whose body calls one unseeded.
+
+    ## Why is this bad?
+    Futures are pure by default: a task's key is a hash of the function and its arguments,
+    and equal calls are deduplicated. Verified: two `client.submit(random.random)` calls had
+    the same key and the same value, and `client.map(lambda _: random.random(), [0] * 5)`
+    produced one key and one distinct value. `pure=False` gave distinct keys.
+
+    ## Example
+    ```python
+    futures = client.map(lambda _: random.random(), range(5))
+    ```
+
+    ## Use instead
+    ```python
+    futures = client.map(lambda _: random.random(), range(5), pure=False)
+    ```
+
+    ## Fix safety
+    Unsafe: the fix adds `pure=False` (or turns `pure=True` into `pure=False`). Results
+    change, as intended: equal calls are no longer deduplicated, so each runs and may return
+    a different value.
+
+    ## Options
+    `dask-client-names`: receivers taken as a Client by name when nothing else is known.
+
+    ## References
+    - https://distributed.dask.org/en/stable/client.html#pure-functions-by-default
+    - https://github.com/dask/distributed/issues/2367
+    - https://github.com/automl/SMAC3/pull/803
+    - Not flagged: functions seeded from their own parameters (`np.random.default_rng(seed)`,
+      `random.seed(i)`), generators with a constant seed, functions that only use a random
+      generator passed in as an argument, calls with `pure=False`, `key=` or `**kwargs`, and
+      functions defined in other modules (not followed).
+    """
+
+    code = "DSK705"
+    name = "impure-function-default-pure"
+    node_types = (ast.Call,)
+    call_names = frozenset({"submit", "map"}) | last_names(V.DELAYED_FUNCTIONS)
+    fixes = frozenset({Safety.UNSAFE})
+    fix_title = "Mark the call impure: pure=False"
+
+    def check(self, call: ast.Call) -> Iterator[Finding]:
+        m = self.model
+        func = call.func
+        if not call.keywords and (not call.args or type(func) is not ast.Attribute):
+            return  # neither client.submit/map(f, ...) nor delayed(..., pure=True)
+        if has_double_star(call):
+            return
+        pure = keyword(call, "pure")
+        decorated = m.parent(call) if m.field_of(call) == \
+            "decorator_list" else None
+        if not call.args and decorated is None:
+            return
+        if type(func) is ast.Attribute and func.attr in ("submit", "map"):
+            if pure is not None or keyword(call, "key") is not None:
+                return
+            if m.kind(func.value) != K.CLIENT:
+                return
+            api = f"{dotted(func) or func.attr}()"
+            default = "the default pure=True"
+        elif m.qualname(func) in V.DELAYED_FUNCTIONS:
+            if pure is None or not is_constant(pure.value, True):
+                return
+            api = f"{short(func, 60)}(..., pure=True)"
+            default = "pure=True"
+        else:
+            return
+        if call.args:
+            why = self._impure(call.args[0])
+        elif isinstance(decorated, (ast.FunctionDef, ast.Lambda)):
+            why = self._impure_function(decorated)
+            api = f"@{short(func, 60)}(pure=True)"
+        else:
+            return
+        if why is None:
+            return
+        yield self.report(
+            call,
+            f"{why} is non-deterministic, but {api} runs it with {default}: its key is a "
+            "hash of the function and arguments, so equal calls are deduplicated and return "
+            "the same value; pass pure=False (or a distinct seed per call)", fix=Safety.UNSAFE)
+
+    def _impure(self, expr) -> str | None:
+        m = self.model
+        q = m.qualname(expr)
+        if q is not None and self._nondeterministic(q) and q not in V.RNG_SEEDERS:
+            return f"{short(expr, 30)}()"
+        fn = m.function_of(expr)
+        if fn is None or type(fn) is ast.AsyncFunctionDef:
+            return None
+        return self._impure_function(fn)
+
+    def _impure_function(self, fn) -> str | None:
+        m = self.model
+        params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs,
+                                  fn.args.vararg, fn.args.kwarg) if a is not None}
+        unseeded = None
+        for n in m.body_nodes(fn):
+            if type(n) is not ast.Call:
+                continue
+            cq = m.qualname(n.func)
+            if cq is None or not self._nondeterministic(cq):
+                continue
+            passes_param = any(type(a) is ast.Name and a.id in params
+                               for arg in (*n.args, *(kw.value for kw in n.keywords))
+                               for a in ast.walk(arg))
+            if passes_param:
+                return None  # seeded from the function's own arguments
+            if cq in V.RNG_SEEDERS:
+                if n.args or n.keywords:
+                    if cq.endswith(".seed"):
+                        return None  # a constant seed makes the whole function deterministic
+                    continue  # a generator with a constant seed
+                unseeded = unseeded or f"{short(n.func, 30)}() without a seed"
+            elif unseeded is None:
+                unseeded = f"{short(n.func, 30)}()"
+        if unseeded is None:
+            return None
+        return f"{function_label(fn)} (it calls {unseeded})"
+
+    @staticmethod
+    def _nondeterministic(q: str) -> bool:
+        if q in V.NONDETERMINISTIC_FUNCTIONS:
+            return True
+        if q.startswith(V.NONDETERMINISTIC_MODULES):
+            return q.rpartition(".")[2] not in V.DETERMINISTIC_RANDOM_NAMES
+        return False
+
+    def fix(self, node, finding):
+        import libcst as cst
+
+        return E.with_keyword(node, "pure", cst.Name("False"))
