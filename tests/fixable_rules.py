@@ -9,9 +9,18 @@ the fix command reads, for end-to-end runs (see ``run_fix_with_test_rules.py``).
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from flake8_dask.findings import Safety
 from flake8_dask.rules import ALL_RULES, RULES_BY_CODE, Rule
+
+
+@dataclass(frozen=True)
+class Name:
+    """Fix data: the name the codemod writes."""
+
+    name: str
+
 
 _DOC = """{summary}
 
@@ -54,20 +63,20 @@ class PersistStatement(Rule):
     code = "DSK990"
     name = "test-persist-statement"
     node_types = (ast.Expr,)
-    fix_safety = Safety.SAFE
+    fixes = frozenset({Safety.SAFE})
     fix_title = "Assign the result back"
 
     def check(self, node):
         call = _method_call(node.value, "persist")
         if call is not None:
             yield self.report(node, f"{call.func.value.id}.persist() result discarded",
-                              fix_data={"name": call.func.value.id})
+                              fix=Safety.SAFE, data=Name(call.func.value.id))
 
     def fix(self, node, finding):
         import libcst as cst
 
         assert isinstance(node, cst.Expr), type(node)
-        return cst.Assign(targets=[cst.AssignTarget(cst.Name(finding.fix.data["name"]))],
+        return cst.Assign(targets=[cst.AssignTarget(cst.Name(finding.fix.data.name))],
                           value=node.value)
 
 
@@ -77,15 +86,15 @@ class FireAndForget(Rule):
     code = "DSK991"
     name = "test-fire-and-forget"
     node_types = (ast.Expr,)
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Wrap in fire_and_forget()"
 
     def check(self, node):
         call = _method_call(node.value, "submit")
         if call is not None:
             # Reported on the call (an ast.expr): the codemod receives the cst.Call.
-            yield self.report(call, "future discarded",
-                              fix_imports=[("distributed", "fire_and_forget", None)])
+            yield self.report(call, "future discarded", fix=Safety.UNSAFE,
+                              imports=[("distributed", "fire_and_forget", None)])
 
     def fix(self, node, finding):
         import libcst as cst
@@ -99,7 +108,7 @@ class PersistAfterRechunk(Rule):
     code = "DSK992"
     name = "test-persist-after-rechunk"
     node_types = (ast.Assign,)
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Persist after rechunking"
 
     def check(self, node):
@@ -110,15 +119,15 @@ class PersistAfterRechunk(Rule):
             following = body[body.index(node) + 1:]
             if following and ast.unparse(following[0]) == f"{name} = {name}.persist()":
                 return
-            # Reported on the call, fixed on the statement (fix_target).
-            yield self.report(node.value, "rechunk without persist", fix_target=node,
-                              fix_data={"name": name})
+            # Reported on the call, fixed on the statement (target).
+            yield self.report(node.value, "rechunk without persist", fix=Safety.UNSAFE,
+                              target=node, data=Name(name))
 
     def fix(self, node, finding):
         import libcst as cst
 
         assert isinstance(node, cst.Assign), type(node)
-        name = finding.fix.data["name"]
+        name = finding.fix.data.name
         return cst.FlattenSentinel([node, cst.parse_statement(f"{name} = {name}.persist()")])
 
 
@@ -127,12 +136,12 @@ class BrokenFix(Rule):
     code = "DSK993"
     name = "test-broken-fix"
     node_types = (ast.Call,)
-    fix_safety = Safety.SAFE
+    fixes = frozenset({Safety.SAFE})
     fix_title = "Break the code"
 
     def check(self, node):
         if _method_call(node, "explode"):
-            yield self.report(node, "explode")
+            yield self.report(node, "explode", fix=Safety.SAFE)
 
     def fix(self, node, finding):
         import libcst as cst
@@ -145,12 +154,12 @@ class NoOpFix(Rule):
     code = "DSK994"
     name = "test-no-op-fix"
     node_types = (ast.Call,)
-    fix_safety = Safety.SAFE
+    fixes = frozenset({Safety.SAFE})
     fix_title = "Do nothing"
 
     def check(self, node):
         if _method_call(node, "stubborn"):
-            yield self.report(node, "stubborn")
+            yield self.report(node, "stubborn", fix=Safety.SAFE)
 
     def fix(self, node, finding):
         return node
@@ -161,12 +170,12 @@ class RaisingFix(Rule):
     code = "DSK995"
     name = "test-raising-fix"
     node_types = (ast.Call,)
-    fix_safety = Safety.SAFE
+    fixes = frozenset({Safety.SAFE})
     fix_title = "Crash"
 
     def check(self, node):
         if _method_call(node, "crash"):
-            yield self.report(node, "crash")
+            yield self.report(node, "crash", fix=Safety.SAFE)
 
     def fix(self, node, finding):
         raise ValueError("codemod bug")
@@ -177,12 +186,12 @@ class DisplayOnly(Rule):
     code = "DSK996"
     name = "test-display-only"
     node_types = (ast.Call,)
-    fix_safety = Safety.DISPLAY_ONLY
+    fixes = frozenset({Safety.DISPLAY_ONLY})
     fix_title = "Show only"
 
     def check(self, node):
         if _method_call(node, "show"):
-            yield self.report(node, "show")
+            yield self.report(node, "show", fix=Safety.DISPLAY_ONLY)
 
     def fix(self, node, finding):  # pragma: no cover - never called
         raise AssertionError("display-only fixes are never applied")

@@ -1,10 +1,10 @@
-"""The fix engine's statement-run targets (``fix_target=StatementRun(...)``, see Rule.fix's
+"""The fix engine's statement-run targets (``target=StatementRun(...)``, see Rule.fix's
 docstring), with a test-only rule: ``x = opened()`` and the statements after it in its block
 become ``with opened() as x:`` around them."""
 import ast
 import textwrap
 
-from fixable_rules import _DOC, PersistStatement
+from fixable_rules import _DOC, Name, PersistStatement
 from flake8_dask.findings import Safety, StatementRun
 from flake8_dask.fix.engine import fix_source
 from flake8_dask.rules import Rule
@@ -15,7 +15,7 @@ class WrapRest(Rule):
     code = "DSK997"
     name = "test-wrap-rest"
     node_types = (ast.Assign,)
-    fix_safety = Safety.UNSAFE
+    fixes = frozenset({Safety.UNSAFE})
     fix_title = "Wrap in with"
 
     def check(self, node):
@@ -24,8 +24,9 @@ class WrapRest(Rule):
                 and value.func.id == "opened" and isinstance(node.targets[0], ast.Name)):
             return
         block = getattr(self.model.parent(node), self.model.field_of(node))
-        yield self.report(value, "opened() not closed", fix_data={"name": node.targets[0].id},
-                          fix_target=StatementRun(node, block[-1], block))
+        yield self.report(value, "opened() not closed", fix=Safety.UNSAFE,
+                          data=Name(node.targets[0].id),
+                          target=StatementRun(node, block[-1], block))
 
     def fix(self, node, finding):
         import libcst as cst
@@ -33,7 +34,7 @@ class WrapRest(Rule):
         first, *rest = node
         assert isinstance(first, cst.SimpleStatementLine), type(first)
         item = cst.WithItem(first.body[0].value,
-                            asname=cst.AsName(cst.Name(finding.fix.data["name"])))
+                            asname=cst.AsName(cst.Name(finding.fix.data.name)))
         return [cst.With(items=[item], leading_lines=first.leading_lines,
                          body=cst.IndentedBlock(rest, header=first.trailing_whitespace))]
 

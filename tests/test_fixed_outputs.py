@@ -40,7 +40,7 @@ def test_fixed_output(path, expected_path):
 
 
 def test_every_fixable_rule_has_a_fixed_fixture():
-    fixable = {code for code, rule in RULES_BY_CODE.items() if rule.fix_safety is not None}
+    fixable = {code for code, rule in RULES_BY_CODE.items() if rule.fixes}
     with_output = {p.name[:6].upper() for p, _ in fixed_pairs()}
     assert fixable <= with_output, sorted(fixable - with_output)
 

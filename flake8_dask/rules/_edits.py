@@ -11,6 +11,7 @@ import ast
 
 from ..model import COLLECTIONS, FRAMES
 from ..model import vocabulary as V
+from ..syntax import dotted
 
 
 # ---------------------------------------------------------------------------- detection side
@@ -28,18 +29,12 @@ def assignable(m, expr: ast.AST, stmt: ast.stmt) -> bool:
         return found is scope
     if t is ast.Attribute:
         # ``self.frame = ...``, never ``ddf.x = ...`` (an attribute of a collection).
-        return _dotted_root(expr) is not None and m.kind(expr.value) not in COLLECTIONS
+        return dotted(expr) is not None and m.kind(expr.value) not in COLLECTIONS
     if t is ast.Subscript:
         key = expr.slice
         return type(key) is ast.Constant and isinstance(key.value, str) and \
             m.kind(expr.value) in FRAMES and assignable(m, expr.value, stmt)
     return False
-
-
-def _dotted_root(expr: ast.AST) -> ast.Name | None:
-    while type(expr) is ast.Attribute:
-        expr = expr.value
-    return expr if type(expr) is ast.Name else None
 
 
 def root_name(expr: ast.AST) -> str | None:
@@ -58,17 +53,6 @@ def bare_statement(m, call: ast.AST) -> ast.Expr | None:
     """The expression statement whose whole value is ``call``."""
     parent = m.parent(call)
     return parent if type(parent) is ast.Expr else None
-
-
-def keyword(call: ast.Call, name: str) -> ast.keyword | None:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw
-    return None
-
-
-def is_constant(node: ast.AST | None, value) -> bool:
-    return type(node) is ast.Constant and node.value is value
 
 
 def import_for(m, qualname: str, stmt: ast.AST) -> tuple[str, list]:

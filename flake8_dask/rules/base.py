@@ -61,8 +61,6 @@ class Rule:
     #: safety of each fix explicitly and refuses one not declared here.
     fixes: ClassVar[frozenset[Safety]] = frozenset()
     fix_title: ClassVar[str] = ""
-    #: TRANSITIONAL (removed when every rule declares ``fixes``): the single safety of old.
-    fix_safety: ClassVar[Safety | None] = None
     #: Rules whose precision on real code is too low are off unless selected.
     default_enabled: ClassVar[bool] = True
 
@@ -78,14 +76,9 @@ class Rule:
         return iter(())
 
     # ------------------------------------------------------------------ helpers
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "fix_safety" in vars(cls) and cls.fix_safety is not None and "fixes" not in vars(cls):
-            cls.fixes = frozenset({cls.fix_safety})  # TRANSITIONAL
-
     def report(self, node: ast.AST, message: str, *, fix: Safety | None = None,
                data: object = None, target: ast.AST | StatementRun | None = None,
-               imports: list | tuple = (), **legacy) -> Finding:
+               imports: list | tuple = ()) -> Finding:
         """A finding anchored at the first line of ``node`` (where flake8 honours noqa).
 
         ``fix``: the safety of the fix this finding carries (one of :attr:`fixes`), or None
@@ -95,17 +88,6 @@ class Rule:
         :class:`~flake8_dask.findings.StatementRun` (see :meth:`fix`). ``imports``:
         ``(module, name, asname)`` imports the fix needs.
         """
-        if legacy or (fix is None and self.fix_safety is not None):  # TRANSITIONAL
-            fixable = legacy.pop("fixable", True)
-            data = legacy.pop("fix_data", data)
-            target = legacy.pop("fix_target", target)
-            imports = legacy.pop("fix_imports", None) or imports
-            if legacy:
-                raise TypeError(f"unknown arguments {sorted(legacy)}")
-            if fixable and fix is None:
-                fix = self.fix_safety
-            if data is None:
-                data = {}
         found = None
         if fix is not None:
             if fix not in self.fixes:

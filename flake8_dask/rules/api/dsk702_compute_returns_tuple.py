@@ -30,11 +30,13 @@ class ComputeReturnsTuple(Rule):
     ## Example
     ```python
     total = dask.compute(ddf.x.sum())
+    print(f"total: {total:,.2f}")  # TypeError: unsupported format string passed to tuple
     ```
 
     ## Use instead
     ```python
     (total,) = dask.compute(ddf.x.sum())
+    print(f"total: {total:,.2f}")
     ```
 
     ## Fix safety
