@@ -6,6 +6,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from flake8_dask import docs
+from flake8_dask.dev import FAMILIES
 from flake8_dask.rules import ALL_RULES
 
 
@@ -39,7 +40,10 @@ def test_readme_table_is_current():
 def test_rule_has_fixture_and_changelog_entry(rule):
     stem = f"{rule.code.lower()}_{rule.name.replace('-', '_')}"
     assert (FIXTURES / f"{stem}.py").exists(), f"fixtures/{stem}.py"
-    if rule.fix_safety is not None:
+    # One rule per module, named like its fixture, in the family of its code's hundreds.
+    family = FAMILIES[rule.code[3]]
+    assert rule.__module__ == f"flake8_dask.rules.{family}.{stem}", rule.__module__
+    if rule.fixes:
         assert (FIXTURES / f"{stem}.fixed.py").exists(), f"fixtures/{stem}.fixed.py"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert rule.code in changelog
