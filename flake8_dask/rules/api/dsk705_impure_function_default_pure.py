@@ -21,7 +21,10 @@ class ImpureFunctionDefaultPure(Rule):
     without an explicit `key=`), and `delayed(f, pure=True)` / `@delayed(pure=True)`, where
     `f` is a known non-deterministic callable (`random.*`, `np.random.*`, `time.time`,
     `datetime.now`, `uuid.uuid4`, `secrets.*`, `os.urandom`) or a function or lambda of this
-    module whose body calls one unseeded.
+    module that calls one unseeded and lets its value reach what it returns (directly,
+    through local variables, containers, f-strings) or what it writes (a file, a store, an
+    item of its input, an attribute of `self`). Randomness that only feeds `time.sleep`, a
+    retry's jitter, a timer or a log line leaves the result alone and is not reported.
 
     ## Why is this bad?
     Futures are pure by default: a task's key is a hash of the function and its arguments,
@@ -116,11 +119,15 @@ class ImpureFunctionDefaultPure(Rule):
         return self._impure_function(fn)
 
     def _impure_function(self, fn) -> str | None:
+        """Why ``fn``'s result is non-deterministic (``'f' (it calls random.random())``), or
+        None: no non-deterministic value reaches what it returns or writes (a random sleep,
+        a retry's jitter, a timing for a log line leave the result alone)."""
         m = self.model
         params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs,
                                   fn.args.vararg, fn.args.kwarg) if a is not None}
-        unseeded = None
-        for n in m.body_nodes(fn):
+        sources: dict[ast.Call, str] = {}  # the non-deterministic calls, and how to name them
+        nodes = list(m.body_nodes(fn))
+        for n in nodes:
             if type(n) is not ast.Call:
                 continue
             cq = m.qualname(n.func)
@@ -136,12 +143,13 @@ class ImpureFunctionDefaultPure(Rule):
                     if cq.endswith(".seed"):
                         return None  # a constant seed makes the whole function deterministic
                     continue  # a generator with a constant seed
-                unseeded = unseeded or f"{short(n.func, 30)}() without a seed"
-            elif unseeded is None:
-                unseeded = f"{short(n.func, 30)}()"
-        if unseeded is None:
+                sources[n] = f"{short(n.func, 30)}() without a seed"
+            else:
+                sources[n] = f"{short(n.func, 30)}()"
+        if not sources:
             return None
-        return f"{function_label(fn)} (it calls {unseeded})"
+        reached = _reaches_result(fn, nodes, sources, params)
+        return f"{function_label(fn)} (it calls {reached})" if reached else None
 
     @staticmethod
     def _nondeterministic(q: str) -> bool:
@@ -155,3 +163,103 @@ class ImpureFunctionDefaultPure(Rule):
         import libcst as cst
 
         return E.with_keyword(node, "pure", cst.Name("False"))
+
+
+#: Calls that write their arguments somewhere (a file, a store, a queue, a socket): a
+#: non-deterministic value passed to one is a side effect of the task. Logging, printing,
+#: ``time.sleep`` and timers are not writes.
+_WRITING_METHODS = frozenset({
+    "write", "writelines", "save", "savez", "savetxt", "dump", "to_csv", "to_parquet",
+    "to_json", "to_hdf", "to_zarr", "to_netcdf", "to_sql", "put", "put_object", "upload",
+    "upload_file", "send", "sendall", "insert", "insert_one", "insert_many", "execute",
+    "executemany", "set", "setex", "publish"})
+#: Methods that put their argument into the container they are called on.
+_STORING_METHODS = frozenset({"append", "extend", "add", "update", "insert", "setdefault",
+                              "appendleft", "extendleft"})
+_ASSIGNMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr)
+
+
+def _root(expr: ast.AST) -> ast.Name | None:
+    while type(expr) in (ast.Attribute, ast.Subscript, ast.Starred):
+        expr = expr.value
+    return expr if type(expr) is ast.Name else None
+
+
+def _reaches_result(fn, nodes: list, sources: dict, params: set) -> str | None:
+    """The name of the first non-deterministic call whose value reaches ``fn``'s return
+    value (``return``, ``yield``, a lambda's body) or a write it performs (a writing call, an
+    item or attribute stored on a parameter, ``self`` or a global), through local variables,
+    containers, f-strings and any expression. Flow-insensitive, to a fixed point."""
+    local: set[str] = set()
+    for n in nodes:
+        if type(n) is ast.Name and type(n.ctx) is ast.Store:
+            local.add(n.id)
+    local -= params
+    tainted: dict[str, str] = {}
+
+    def taint(expr) -> str | None:
+        if expr is None:
+            return None
+        for sub in ast.walk(expr):
+            if sub in sources:
+                return sources[sub]
+            if type(sub) is ast.Name and sub.id in tainted and type(sub.ctx) is ast.Load:
+                return tainted[sub.id]
+        return None
+
+    def flows() -> list[tuple[list, ast.AST]]:
+        """(targets, value) pairs: what each statement of the body carries into names."""
+        out = []
+        for n in nodes:
+            t = type(n)
+            if t in _ASSIGNMENTS:
+                targets = n.targets if t is ast.Assign else [n.target]
+                out.append((targets, n.value))
+            elif t in (ast.For, ast.AsyncFor, ast.comprehension):
+                out.append(([n.target], n.iter))
+            elif t is ast.withitem and n.optional_vars is not None:
+                out.append(([n.optional_vars], n.context_expr))
+            elif t is ast.Call and type(n.func) is ast.Attribute and \
+                    n.func.attr in _STORING_METHODS:
+                out.append(([n.func.value], n))  # lst.append(x): lst holds x
+        return out
+
+    pairs = flows()
+    for _ in range(len(pairs) + 1):
+        changed = False
+        for targets, value in pairs:
+            label = taint(value)
+            if label is None:
+                continue
+            for target in targets:
+                for sub in ast.walk(target):
+                    name = sub if type(sub) is ast.Name else _root(sub)
+                    if name is not None and name.id in local and name.id not in tainted:
+                        tainted[name.id] = label
+                        changed = True
+        if not changed:
+            break
+    if type(fn) is ast.Lambda:
+        return taint(fn.body)
+    for n in nodes:
+        t = type(n)
+        if t in (ast.Return, ast.Yield, ast.YieldFrom):
+            label = taint(n.value)
+        elif t is ast.Call and type(n.func) is ast.Attribute and \
+                n.func.attr in _WRITING_METHODS:
+            label = taint(n.func.value) or next(
+                (x for x in map(taint, (*n.args, *(k.value for k in n.keywords))) if x), None)
+        elif t in _ASSIGNMENTS:
+            targets = n.targets if t is ast.Assign else [n.target]
+            label = None
+            for target in targets:
+                root = _root(target)
+                if type(target) in (ast.Attribute, ast.Subscript) and root is not None \
+                        and root.id not in local:
+                    label = taint(n.value)  # out[i] = ..., self.x = ..., CACHE[k] = ...
+                    break
+        else:
+            continue
+        if label:
+            return label
+    return None
