@@ -74,6 +74,14 @@ def short(node: ast.AST, limit: int = SHORT_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def code(node: ast.AST, limit: int = 60) -> str | None:
+    """The whole source of an expression on one line, for code a message tells the user to
+    write (in backticks), or None when it is longer than ``limit``: a suggestion is complete,
+    valid code or not given (:func:`short` cuts, which is for naming, never for writing)."""
+    text = ast.unparse(node)
+    return text if len(text) <= limit and "\n" not in text else None
+
+
 def receiver(node: ast.AST, limit: int = 30) -> str:
     """:func:`short` of an expression shown as the receiver of a method call: parenthesized
     unless it is a name, attribute, call or subscript."""

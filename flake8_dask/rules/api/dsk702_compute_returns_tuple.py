@@ -6,8 +6,9 @@ import ast
 from typing import Iterator
 
 from ...findings import Finding, Safety
+from ...model import COLLECTIONS
 from ...model import vocabulary as V
-from ...syntax import has_double_star, short
+from ...syntax import code, has_double_star, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule
@@ -79,11 +80,16 @@ class ComputeReturnsTuple(Rule):
         name = stmt.targets[0]
         if not self._used_only_as_value(name):
             return
+        whole, arg = code(call), code(call.args[0], 40)
+        unpack = f": `({name.id},) = {whole}`" if whole else f" with `({name.id},) =`"
+        # ``x.compute()`` only of one collection: a list or tuple has no .compute().
+        single = arg and m.kind(call.args[0]) in COLLECTIONS
+        alternative = f", or use `{arg}.compute()`" if single else ""
         yield self.report(
             stmt,
             f"{short(call.func, 60)}() always returns a tuple, so '{name.id}' is the one-element "
-            f"tuple ({name.id}[0] is the value); unpack it: ({name.id},) = "
-            f"{short(call, 40)}, or use {short(call.args[0], 30)}.compute()", fix=Safety.UNSAFE)
+            f"tuple ({name.id}[0] is the value); unpack it{unpack}{alternative}",
+            fix=Safety.UNSAFE)
 
     def _used_only_as_value(self, target: ast.Name) -> bool:
         """The name is read later and never used as a tuple (a name never read is left

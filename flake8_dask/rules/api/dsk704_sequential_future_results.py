@@ -105,8 +105,8 @@ class SequentialFutureResults(Rule):
                         n,
                         f"calling {name}.result() for each Future of "
                         f"'{short(loop.iter, 30)}' in this loop fetches the results one at a "
-                        "time; gather them first (results = client.gather(futures)) or "
-                        "iterate as_completed(futures)")
+                        "time; gather them first (`results = client.gather(futures)`) or "
+                        "iterate `as_completed(futures)`")
                     return
 
     def _futures(self, expr) -> bool:

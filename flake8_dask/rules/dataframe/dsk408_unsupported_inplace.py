@@ -6,7 +6,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import FRAMES
 from ...model import vocabulary as V
-from ...syntax import is_constant, keyword_value, short
+from ...syntax import code, is_constant, keyword_value, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule
@@ -72,6 +72,7 @@ class UnsupportedInplace(Rule):
             return
         meth = func.attr
         receiver = short(func.value, 30)
+        whole = code(func.value, 30)
         if meth in V.INPLACE_IGNORING_METHODS:
             effect = ("accepts inplace=True and ignores it: Dask collections are immutable, "
                       "so this does nothing")
@@ -88,7 +89,8 @@ class UnsupportedInplace(Rule):
         yield self.report(
             call,
             f"{receiver}.{meth}(..., inplace=True) on {V.KIND_NAMES[m.kind(func.value)]} "
-            f"{effect}; assign the result instead: {receiver} = {receiver}.{meth}(...)",
+            f"{effect}; assign the result instead"
+            + (f": `{whole} = {whole}.{meth}(...)`" if whole else ""),
             fix=safety if fixable else None, target=stmt)
 
     def fix(self, node, finding):

@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import COLLECTIONS, K
 from ...model import vocabulary as V
-from ...syntax import dotted, short
+from ...syntax import dotted, receiver
 from .. import _edits as E
 from .._dask import compute_call
 from ..base import Rule, last_names
@@ -166,8 +166,8 @@ class ComputeInLoop(Rule):
             node,
             f"{label} inside {loop_label(loops[0])} blocks on every iteration: the "
             "computations run one at a time and recompute every input they share; collect "
-            "the lazy values in the loop and compute them together after it "
-            "(dask.compute(*values))",
+            "the lazy values in the loop and compute them together after it: "
+            "`results = dask.compute(*values)`",
             fix=fix, data=data, target=loop, imports=imports)
 
     def fix(self, node, finding):
@@ -232,7 +232,7 @@ class ComputeInLoop(Rule):
             return None
         label = compute_call(m, node)
         if label == ".compute()":
-            return f"{short(func.value)}.compute()", [func.value]
+            return f"{receiver(func.value, 40)}.compute()", [func.value]
         if label == "dask.compute()":
             args = node.args
             if not args or any(type(a) is ast.Starred or isinstance(

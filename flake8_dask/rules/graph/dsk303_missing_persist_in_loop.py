@@ -110,7 +110,7 @@ class MissingPersistInLoop(Rule):
                 f"'{name}' is rebuilt from its previous value in every iteration of this loop "
                 f"and computed each time (line {compute_line}) with no persist(): the graph "
                 "grows by a layer per iteration and every compute re-runs all earlier "
-                f"iterations; persist it after this assignment ({name} = {name}.persist())",
+                f"iterations; persist it after this assignment: `{name} = {name}.persist()`",
                 fix=Safety.UNSAFE, data=Persist(name))
 
     # ------------------------------------------------------------------ helpers

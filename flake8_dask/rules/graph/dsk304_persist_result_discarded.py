@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import COLLECTIONS, K
 from ...model import vocabulary as V
-from ...syntax import dotted, short
+from ...syntax import code, dotted, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule
@@ -108,18 +108,19 @@ class PersistResultDiscarded(Rule):
             targets = None
         shape = "tuple" if label == "dask.persist()" else \
             "argument" if m.kind(getattr(func, "value", func)) == K.CLIENT else "receiver"
+        whole = code(call)
         if targets is None:
-            suggestion = f"persisted = {short(call)}, then use persisted"
+            suggestion = f": `persisted = {whole}`, then use persisted" if whole else ""
         else:
-            names = ", ".join(short(t, 30) for t in targets)
+            names = ", ".join(ast.unparse(t) for t in targets)
             if shape == "tuple" and len(targets) == 1:
                 names = f"({names},)"
-            suggestion = f"{names} = {short(call)}"
+            suggestion = f": `{names} = {whole}`" if whole else f" to {names}"
         yield self.report(
             call,
             f"the result of {label} is discarded: persist() returns a new collection and "
             "never changes its input, so the work is thrown away (or, on distributed, never "
-            f"runs); assign it: {suggestion}",
+            f"runs); assign it{suggestion}",
             fix=Safety.UNSAFE if targets is not None else None, data=Rebind(shape),
             target=stmt)
 

@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import COLLECTIONS, PARTITIONED
 from ...model import vocabulary as V
-from ...syntax import is_constant, keyword, keyword_value, short
+from ...syntax import code, dotted, is_constant, keyword, keyword_value, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule
@@ -117,12 +117,16 @@ class DiscardedLazyResult(Rule):
         rebind = func.attr in V.REBINDING_METHODS and type(func.value) is not ast.Subscript \
             and E.assignable(m, func.value, stmt)
         receiver = short(func.value, 30)
-        advice = (f"assign it ({receiver} = {receiver}.{func.attr}(...))" if rebind else
+        whole = code(func.value, 30)
+        advice = (f"assign it: `{whole} = {whole}.{func.attr}(...)`" if rebind and whole else
                   "assign it and use it, or compute it")
+        # "never changes x" only of a variable the user may think changed, never of a
+        # temporary sub-expression (``bag.from_sequence(...).foldby(...)``).
+        unchanged = f" and never changes {receiver}" if dotted(func.value) else ""
         yield self.report(
             call,
-            f"{receiver}.{func.attr}() returns a new lazy {V.KIND_NAMES[result.kind][2:]} "
-            f"and never changes {receiver}; as a statement its result is thrown away and "
+            f"{receiver}.{func.attr}() returns a new lazy {V.KIND_NAMES[result.kind][2:]}"
+            f"{unchanged}; as a statement its result is thrown away and "
             f"nothing happens; {advice}",
             fix=Safety.UNSAFE if rebind else None, data=Rewrite("rebind"), target=stmt)
 

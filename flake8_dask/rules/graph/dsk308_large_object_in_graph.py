@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import FUNCTION_NODES, LOOP_NODES, K
 from ...model import vocabulary as V
-from ...syntax import short
+from ...syntax import code, short
 from .. import _edits as E
 from ..base import Rule
 from ._labels import api_label
@@ -127,13 +127,14 @@ class LargeObjectInGraph(Rule):
             for expr in ep.data:
                 v = self._large(expr)
                 if v is not None:
+                    text = code(expr, 30)
+                    how = (f"`client.scatter({text})` or `dask.delayed({text})`" if text else
+                           "it through client.scatter() or dask.delayed()")
                     yield self.report(
                         expr,
                         f"{self._subject(expr, v)} is passed to {ep.api} at line "
                         f"{node.lineno}: it is embedded whole in the task graph{hashed}; "
-                        "load the data with Dask, or pass "
-                        f"client.scatter({short(expr)}) or dask.delayed({short(expr)}) "
-                        "instead")
+                        f"load the data with Dask, or pass {how} instead")
             return
         client_map = ep.family == "client" and type(func) is ast.Attribute and \
             func.attr == "map"
@@ -149,7 +150,8 @@ class LargeObjectInGraph(Rule):
                         f"{node.lineno} as keyword '{kw.arg}', shared by every mapped task: "
                         "it is embedded in the graph, and with distributed 2026.8 a map "
                         "keyword over 100 kB makes the map fail (AssertionError); scatter "
-                        f"it first ({kw.arg}=client.scatter({short(kw.value)}))")
+                        "it first" + (f" (`{kw.arg}=client.scatter({code(kw.value, 30)})`)"
+                                      if code(kw.value, 30) else ""))
         if ep.family not in ("client", "delayed") or ep.api == "delayed":
             return
         loops = m.enclosing_loops(node)
@@ -162,14 +164,16 @@ class LargeObjectInGraph(Rule):
             v = self._large(expr)
             if v is None or not self._made_before(expr, loops[0]):
                 continue
-            text = short(expr)
+            text = code(expr, 40)
             where = "loop" if isinstance(loops[0], LOOP_NODES) else "comprehension"
             if ep.family == "client":
-                advice = f"scatter it once before the {where} (client.scatter({text}))"
+                how = f" (`client.scatter({text})`)" if text else ""
+                advice = f"scatter it once before the {where}{how}"
             elif type(expr) is ast.Name:
-                advice = f"wrap it once before the {where} ({text} = dask.delayed({text}))"
+                advice = f"wrap it once before the {where} (`{text} = dask.delayed({text})`)"
             else:
-                advice = f"wrap it once before the {where} (dask.delayed({text}))"
+                how = f" (`dask.delayed({text})`)" if text else ""
+                advice = f"wrap it once before the {where}{how}"
             message = (f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
                        f"{loop_label(loops[0])}: the same object is embedded in the graph and "
                        f"sent again with every call; {advice}")

@@ -127,7 +127,7 @@ class TaskMutatesInput(Rule):
                     f"task function {function_label(fn)} ({site_text(sites)}) changes its "
                     f"input '{name}' in place ({how}): Dask may pass the same object to other "
                     "tasks, keep it as a stored result or rerun the task; copy it first "
-                    f"({name} = {name}.copy()) or build and return a new object",
+                    f"(`{name} = {name}.copy()`) or build and return a new object",
                     fix=Safety.UNSAFE if head is not None else None,
                     data=CopyInput(name, function), target=head, imports=imports)
 

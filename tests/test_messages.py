@@ -1,0 +1,57 @@
+"""What messages tell users to write is code that works: every span in backticks in the
+messages on the fixtures parses as Python, and is never cut short (``short()`` cuts names
+for reading; a suggestion is complete or not given). ``(...)`` and ``[...]`` stand for "the
+arguments you had" and are allowed; ``...`` anywhere else is a truncation.
+
+A message never names a line that its reader cannot find: in a notebook, lines are cited as
+``cell N, line L`` (tests/test_notebooks.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from conftest import analyze_source, fixture_files
+from flake8_dask.rules import ALL_RULES
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+_PLACEHOLDER = re.compile(r"\((\.\.\.)\)|\[(\.\.\.)\]")
+
+
+def parses(code: str) -> bool:
+    """A statement, an expression, or a compound statement's header (``with x as y:``)."""
+    for text in (code, code + "\n    pass"):
+        try:
+            ast.parse(text)
+            return True
+        except SyntaxError:
+            continue
+    return False
+
+
+def suggestions(message: str) -> list[str]:
+    """The code spans of a message that look like code to write (not one bare word)."""
+    return [span for span in _BACKTICKS.findall(message)
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", span)]
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_suggested_code_parses_and_is_whole(path):
+    source = path.read_text(encoding="utf-8")
+    bad = []
+    for f in analyze_source(source, rules=ALL_RULES):
+        for span in suggestions(f.message):
+            if not parses(span) or "..." in _PLACEHOLDER.sub("", span):
+                bad.append(f"{f.line}: {f.code}: `{span}`")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_check_can_fail():
+    assert suggestions("assign it: `x = x.persist()` or `with`") == ["x = x.persist()"]
+    assert parses("with worker_client() as client:")
+    assert not parses("(value,) = compute(delayed(inc)(1), scheduler='s...")
+    assert "..." in _PLACEHOLDER.sub("", "(value,) = compute(x, scheduler='s...)")
+    assert "..." not in _PLACEHOLDER.sub("", "ddf = ddf.fillna(...)")
