@@ -41,6 +41,26 @@ def compute_call(m, node: ast.AST) -> str | None:
     return None
 
 
+def persisted(m, expr: ast.AST) -> bool:
+    """``expr`` is a name every binding of which, where it is read, holds the result of a
+    persist (``x = x.persist()``, ``x, = dask.persist(x)``, ``x = client.persist(x)``): its
+    partitions are computed once and kept, so computing it again does not read its sources."""
+    if type(expr) is not ast.Name:
+        return False
+    bindings = m.reaching_bindings(expr)
+    if not bindings:
+        return False
+    for b in bindings:
+        value = b.value
+        if b.kind not in ("assign", "named") or type(value) is not ast.Call:
+            return False
+        func = value.func
+        if not (type(func) is ast.Attribute and func.attr == "persist") and \
+                m.qualname(func) not in V.DASK_PERSIST_FUNCTIONS:
+            return False
+    return True
+
+
 def expects_failure(m, node: ast.AST) -> bool:
     """``node`` runs where an exception or a warning is expected (so it may be there for its
     exception, not its value): in the body of ``with pytest.raises(...)``, ``pytest.warns``,

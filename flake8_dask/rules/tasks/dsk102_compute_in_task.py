@@ -9,7 +9,7 @@ from ...findings import Finding
 from ...model import COLLECTIONS
 from ...model import vocabulary as V
 from ...syntax import function_label, site_text
-from .._dask import COMPUTE_CALL_NAMES, compute_call
+from .._dask import COMPUTE_CALL_NAMES, compute_call, persisted
 from ..base import Rule
 
 
@@ -80,11 +80,18 @@ class ComputeInTask(Rule):
         free = self._free_collection(computed, fn)
         where = f"inside task function {function_label(fn)} ({site_text(sites)})"
         if free is not None:
+            name, expr = free
+            if persisted(m, expr):
+                effect = (f"computes the persisted collection {name} again in every task, "
+                          "each one waiting on the cluster from a worker thread")
+            else:
+                effect = (f"recomputes the Dask collection {name} from its sources in every "
+                          "task")
             yield self.report(
                 node,
-                f"{label} {where} recomputes the Dask collection {free} from its sources in "
-                "every task; pass it to the task as a lazy argument so Dask computes it once "
-                "(e.g. ddf.map_partitions(f, x.max())), or compute it once in the driver")
+                f"{label} {where} {effect}; pass it to the task as a lazy argument so Dask "
+                "computes it once (e.g. `ddf.map_partitions(f, x.max())`), or compute it "
+                "once in the driver")
             return
         chunk_sites = [s for s in sites if s.per_chunk]
         if chunk_sites and any(m.is_collection(e) for e in computed):
@@ -103,7 +110,7 @@ class ComputeInTask(Rule):
             return [func.value]
         return [a.value if type(a) is ast.Starred else a for a in node.args]
 
-    def _free_collection(self, exprs, fn) -> str | None:
+    def _free_collection(self, exprs, fn) -> tuple[str, ast.AST] | None:
         m = self.model
         for expr in exprs:
             for n in ast.walk(expr):
@@ -111,10 +118,10 @@ class ComputeInTask(Rule):
                     if m.is_free_in(n, fn):
                         v = m.value(n)
                         if v is not None and v.kind in COLLECTIONS:
-                            return f"'{n.id}'"
+                            return f"'{n.id}'", n
                 elif type(n) is ast.Attribute and type(n.value) is ast.Name and \
                         m.class_of_instance(n.value) is not None:
                     v = m.value(n)
                     if v is not None and v.kind in COLLECTIONS:
-                        return f"'{n.value.id}.{n.attr}'"
+                        return f"'{n.value.id}.{n.attr}'", n
         return None
