@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ...findings import Finding, Safety
-from ...model import K
+from ...model import K, single_assignment
 from ...model import vocabulary as V
 from ...syntax import dotted, function_label, has_double_star, is_constant, keyword, short
 from .. import _edits as E
@@ -34,12 +34,12 @@ class ImpureFunctionDefaultPure(Rule):
 
     ## Example
     ```python
-    futures = client.map(lambda _: random.random(), range(5))
+    draws = client.map(lambda _: random.random(), [0] * 5)  # one key: five equal values
     ```
 
     ## Use instead
     ```python
-    futures = client.map(lambda _: random.random(), range(5), pure=False)
+    draws = client.map(lambda _: random.random(), [0] * 5, pure=False)
     ```
 
     ## Fix safety
@@ -56,8 +56,10 @@ class ImpureFunctionDefaultPure(Rule):
     - https://github.com/automl/SMAC3/pull/803
     - Not flagged: functions seeded from their own parameters (`np.random.default_rng(seed)`,
       `random.seed(i)`), generators with a constant seed, functions that only use a random
-      generator passed in as an argument, calls with `pure=False`, `key=` or `**kwargs`, and
-      functions defined in other modules (not followed).
+      generator passed in as an argument, calls with `pure=False`, `key=` or `**kwargs`,
+      `client.map` over items that are certainly all different (`range(n)`, a literal list
+      of distinct constants: no two calls share a key), and functions defined in other
+      modules (not followed).
     """
 
     code = "DSK705"
@@ -93,6 +95,9 @@ class ImpureFunctionDefaultPure(Rule):
             default = "pure=True"
         else:
             return
+        if type(func) is ast.Attribute and func.attr == "map" and len(call.args) > 1 and \
+                any(self._distinct(a) for a in call.args[1:]):
+            return  # every mapped call gets other arguments: no two share a key
         if call.args:
             why = self._impure(call.args[0])
         elif isinstance(decorated, (ast.FunctionDef, ast.Lambda)):
@@ -107,6 +112,23 @@ class ImpureFunctionDefaultPure(Rule):
             f"{why} is non-deterministic, but {api} runs it with {default}: its key is a "
             "hash of the function and arguments, so equal calls are deduplicated and return "
             "the same value; pass pure=False (or a distinct seed per call)", fix=Safety.UNSAFE)
+
+    def _distinct(self, expr) -> bool:
+        """An iterable whose items are certainly all different: ``range(...)``, or a literal
+        list or tuple of distinct constants (or tuples of constants), directly or through a
+        name bound once to one."""
+        m = self.model
+        if type(expr) is ast.Name:
+            expr = single_assignment(m, expr)
+        if type(expr) is ast.Call:
+            return m.qualname(expr.func) == "builtins.range" and not expr.keywords
+        if type(expr) not in (ast.List, ast.Tuple) or not expr.elts:
+            return False
+        try:
+            items = [ast.literal_eval(e) for e in expr.elts]
+            return len(set(items)) == len(items)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return False  # not literals, or unhashable: unknown
 
     def _impure(self, expr) -> str | None:
         m = self.model

@@ -54,6 +54,12 @@ def loop_nodes(loop: ast.AST):
         stack.extend(ast.iter_child_nodes(n))
 
 
+#: Clocks a benchmark reads around the work it times.
+_CLOCKS = frozenset({"time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns",
+                     "time.monotonic", "time.monotonic_ns", "time.process_time",
+                     "timeit.default_timer"})
+
+
 class ComputeInLoop(Rule):
     """Computing a Dask collection in every iteration of a loop and keeping the result.
 
@@ -125,7 +131,8 @@ class ComputeInLoop(Rule):
     - Not flagged: computes whose result is discarded or only printed or passed to a
       function as a statement (`print(x.compute())`, `assert_eq(x.compute(), y)`);
       loop-invariant computes, which read no name the loop binds (benchmarks repeat them on
-      purpose; otherwise the fix is to hoist them, not to batch them);
+      purpose; otherwise the fix is to hoist them, not to batch them); computes timed on
+      their own, with a clock read before and after them in the iteration (a benchmark);
       `dask.compute(*batch)` of a batch built in the iteration; computes inside task
       functions (see DSK102); `.persist()` and the implicit computes (`float(x)`, `len(x)`).
     """
@@ -148,7 +155,7 @@ class ComputeInLoop(Rule):
         if not loops or m.task_sites_of(node)[1]:
             return
         if not self._varies_with(exprs, loops) or not self._worth_batching(exprs, loops) \
-                or not self._only_collected(node):
+                or not self._only_collected(node) or self._timed(node):
             return
         reads: set[str] = set()
         for e in exprs:
@@ -220,6 +227,25 @@ class ComputeInLoop(Rule):
         return cst.FlattenSentinel([loop, cst.parse_statement(after)])
 
     # ------------------------------------------------------------------ what is computed
+    def _timed(self, node: ast.Call) -> bool:
+        """A benchmark: the loop's iteration reads a clock before the statement that
+        computes and again after it (``start = time.time()`` ... ``elapsed = time.time() -
+        start``). Each compute is timed on its own on purpose; batching would time nothing."""
+        m = self.model
+        stmt = m.statement_of(node)
+        loop = next(iter(m.enclosing_loops(node, comprehensions=False)), None)
+        if stmt is None or loop is None:
+            return False
+        before = after = False
+        for n in loop_nodes(loop):
+            if type(n) is ast.Call and m.qualname(n.func) in _CLOCKS:
+                position = (n.lineno, n.col_offset)
+                if position < (stmt.lineno, stmt.col_offset):
+                    before = True
+                elif position > (stmt.end_lineno, stmt.end_col_offset):
+                    after = True
+        return before and after
+
     def _computed(self, node: ast.Call):
         """``(label, computed expressions)`` when ``node`` is an explicit compute."""
         m = self.model

@@ -36,7 +36,8 @@ class BlockingWaitInTask(Rule):
     client was obtained in the task through `get_client()`, `default_client()`,
     `Client.current()` or `Client(address)` (or the future came from such a client), and the
     call is neither inside `with worker_client():` nor after a `secede()` with no `rejoin()`
-    in between.
+    in between. `f.result()` of the loop variable of `for f in as_completed(...)` is not a
+    wait (the future is finished; the iteration is the wait, reported once).
 
     ## Why is this bad?
     A waiting task keeps its worker thread. When every thread is held by a task that waits on
@@ -125,6 +126,8 @@ class BlockingWaitInTask(Rule):
                 v.origin if (func.attr == "result" and v.kind == K.FUTURE) else None
             if client is None or getattr(client, "kind", None) != K.CLIENT:
                 return
+            if func.attr == "result" and self._completed(func.value):
+                return  # `for f in as_completed(fs): f.result()`: f is done, no wait
             label = f"{dotted(func) or func.attr}()"
         else:
             q = m.qualname(func)
@@ -149,6 +152,20 @@ class BlockingWaitInTask(Rule):
             "cluster; use `with worker_client() as client:` or call secede() before the wait "
             "and rejoin() after it")
         self._waits.setdefault(fn, []).append((node, message))
+
+    def _completed(self, future: ast.AST) -> bool:
+        """``future`` is the target of an enclosing ``for`` over ``as_completed(...)``: it is
+        finished when the loop body runs, so its ``.result()`` returns at once (the wait is
+        the iteration, reported on its own)."""
+        m = self.model
+        if type(future) is not ast.Name:
+            return False
+        for loop in m.enclosing_loops(future, comprehensions=False):
+            if type(loop) in (ast.For, ast.AsyncFor) and type(loop.target) is ast.Name and \
+                    loop.target.id == future.id and type(loop.iter) is ast.Call and \
+                    m.qualname(loop.iter.func) in V.AS_COMPLETED_FUNCTIONS:
+                return True
+        return False
 
     def finish(self) -> Iterator[Finding]:
         """The findings, with one fix per task function: every wait of a function is
