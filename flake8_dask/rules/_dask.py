@@ -61,6 +61,35 @@ def persisted(m, expr: ast.AST) -> bool:
     return True
 
 
+#: Decorators whose function body is compiled, not run by Python: a fix that inserts Python
+#: there may not compile (``copy.copy`` under ``numba.jit``).
+_COMPILERS = ("numba.", "jax.jit", "jax.pmap", "cython.", "cupy.fuse", "cupyx.jit.",
+              "taichi.", "pythran.")
+#: Of those, the ones that make a (g)ufunc: its last parameters are output buffers that the
+#: body fills on purpose.
+_UFUNC_MAKERS = frozenset({"numba.vectorize", "numba.guvectorize", "numba.cuda.jit"})
+
+
+def compiled_by(m, fn: ast.AST) -> str | None:
+    """The qualified name of the compiler decorating ``fn`` (``numba.jit``), or None."""
+    for decorator in getattr(fn, "decorator_list", ()):
+        target = decorator.func if type(decorator) is ast.Call else decorator
+        q = m.qualname(target)
+        if q is not None and q.startswith(_COMPILERS):
+            return q
+    return None
+
+
+def makes_ufunc(m, fn: ast.AST) -> bool:
+    """``fn`` is compiled into a (generalized) ufunc or a kernel that writes its results
+    into the buffers it is given (``@guvectorize``, ``@vectorize``, ``@cuda.jit``)."""
+    for decorator in getattr(fn, "decorator_list", ()):
+        target = decorator.func if type(decorator) is ast.Call else decorator
+        if m.qualname(target) in _UFUNC_MAKERS:
+            return True
+    return False
+
+
 def expects_failure(m, node: ast.AST) -> bool:
     """``node`` runs where an exception or a warning is expected (so it may be there for its
     exception, not its value): in the body of ``with pytest.raises(...)``, ``pytest.warns``,

@@ -10,6 +10,7 @@ from ...findings import Finding, Safety
 from ...model import vocabulary as V
 from ...syntax import function_label, is_constant, keyword_value, site_text
 from .. import _edits as E
+from .._dask import compiled_by, makes_ufunc
 from ..base import Rule
 from ._partial import unwrap_partial
 from ._targets import target_parts
@@ -68,8 +69,11 @@ class TaskMutatesInput(Rule):
     shallow copy of a list, dict or set: not enough when nested objects are changed. The
     copy costs memory and time on every call, raises for objects that cannot be copied,
     and a task that changed a shared object on purpose (threads writing into one array)
-    no longer does. No fix for a lambda, or when `copy` names something else in the
-    function.
+    no longer does. No fix for a lambda, when `copy` names something else in the
+    function, or when the body is compiled (`@numba.jit`, `jax.jit`, cython...: the
+    inserted Python would not compile). Not reported: the output buffers of a function
+    compiled into a (g)ufunc or kernel (`@guvectorize`, `@vectorize`, `@cuda.jit`), which
+    it fills on purpose.
 
     ## Options
     `dask-report-partition-mutation` (default false): also report in-place changes of the
@@ -102,8 +106,8 @@ class TaskMutatesInput(Rule):
         report_chunks = getattr(self.options, "report_partition_mutation", False)
         for fn, sites in m.tasks.items():
             scope = m.inner_scope(fn)
-            if scope is None:
-                continue
+            if scope is None or makes_ufunc(m, fn):
+                continue  # a (g)ufunc fills its output buffers: that is its result
             params = self._params(fn, scope)
             if not params:
                 continue
@@ -122,6 +126,8 @@ class TaskMutatesInput(Rule):
                         first[name] = (pos, found)
             for _, (name, how, anchor) in sorted(first.values(), key=lambda x: x[0]):
                 head, function, imports = self._copy_site(fn, scope)
+                if compiled_by(m, fn):
+                    head = None  # numba and kin compile the body: no Python inserted there
                 yield self.report(
                     anchor,
                     f"task function {function_label(fn)} ({site_text(sites)}) changes its "
