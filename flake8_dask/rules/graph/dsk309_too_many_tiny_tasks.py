@@ -41,7 +41,8 @@ class TooManyTinyTasks(Rule):
     loops or comprehensions over `range(N)` with literal bounds, where the loops together
     run at least `dask-tiny-task-count` times (100,000 by default); `client.map(f, range(N))`
     with such an N; and `db.from_sequence(...)` with at least that many partitions
-    (`npartitions=N`, or `partition_size=` over a literal `range`).
+    (`npartitions=N`, or `partition_size=` over a literal `range`). A loop with several task
+    calls is reported once, on the first, with the tasks of all of them.
 
     ## Why is this bad?
     Every task costs the scheduler roughly 200 µs to 1 ms of overhead (Dask docs), whatever
@@ -85,6 +86,11 @@ class TooManyTinyTasks(Rule):
     call_names = _BAG_SEQUENCE_NAMES  # db.from_sequence(), and
     entry_points = True  # client.submit/map and delayed calls
 
+    def __init__(self, model, options):
+        super().__init__(model, options)
+        #: Loops with task calls enough to report: (call, tasks, label) for each.
+        self._in_loops: dict[ast.AST, list[tuple[ast.Call, int, str]]] = {}
+
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
         threshold = self.options.tiny_task_count
@@ -122,11 +128,23 @@ class TooManyTinyTasks(Rule):
                 return
         n, loop = self._iterations(node)
         if n >= threshold:
+            # Reported once per loop, in finish(): four task calls in one loop are one
+            # problem, and their tasks add up.
+            self._in_loops.setdefault(loop, []).append((node, n, api_label(ep, node)))
+
+    def finish(self) -> Iterator[Finding]:
+        for loop, calls in self._in_loops.items():
+            calls.sort(key=lambda c: (c[0].lineno, c[0].col_offset))
+            node, _, label = calls[0]
+            total = sum(n for _, n, _ in calls)
+            what = label if len(calls) == 1 else \
+                f"{label} and {len(calls) - 1} other task call{'s' if len(calls) > 2 else ''}"
+            verb = "makes" if len(calls) == 1 else "make"
             yield self.report(
                 node,
-                f"{api_label(ep, node)} inside {loop_label(loop)} over range() makes about "
-                f"{n:,} tasks, each costing roughly 200 µs–1 ms of scheduler overhead; batch "
-                "the work into fewer, larger tasks (one call per chunk of items)")
+                f"{what} inside {loop_label(loop)} over range() {verb} about {total:,} tasks, "
+                "each costing roughly 200 µs–1 ms of scheduler overhead; batch the work into "
+                "fewer, larger tasks (one call per chunk of items)")
 
     def _iterations(self, node: ast.Call) -> tuple[int, ast.AST | None]:
         """How many times the enclosing literal-``range`` loops run ``node`` (a lower bound:
