@@ -11,6 +11,7 @@ import bisect
 import fnmatch
 from dataclasses import dataclass, field
 
+from ..options import Options
 from . import vocabulary as V
 from .arrays import OWN_LAYOUT_CALL_NAMES
 from .arrays import array_layout as _array_layout
@@ -40,16 +41,6 @@ class _TooDeep(Exception):
 
 
 @dataclass(frozen=True)
-class ModelOptions:
-    """Settings the model reads (set from flake8 options)."""
-
-    #: Names (fnmatch patterns) taken as a distributed Client when nothing else is known.
-    client_names: tuple[str, ...] = ("client", "*_client")
-    #: NumPy arrays with a literal shape of more elements than this are large objects.
-    large_array_elements: int = 10_000_000
-
-
-@dataclass(frozen=True)
 class TaskSite:
     """Where a function was handed to Dask."""
 
@@ -67,7 +58,7 @@ class TaskSite:
 @dataclass
 class SemanticModel:
     tree: ast.AST
-    options: ModelOptions = field(default_factory=ModelOptions)
+    options: Options = field(default_factory=Options)
 
     def __post_init__(self) -> None:
         self._builder: ScopeBuilder | None = None
