@@ -9,7 +9,8 @@ from .kinds import COLLECTIONS, FRAMES, PARTITIONED, K, Value
 from .literals import literal_int, single_assignment
 from .scopes import (COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Binding, Scope,
                      is_main_guard_test)
-from .semantic import SemanticModel, TaskSite
+from .semantic import SemanticModel
+from .tasks import TaskSite
 
 __all__ = ["COLLECTIONS", "COMPREHENSION_NODES", "FRAMES", "FUNCTION_NODES", "LOOP_NODES",
            "OWN_LAYOUT_CALL_NAMES", "PARTITIONED", "ArrayLayout", "Binding", "Dim", "K", "Scope",
