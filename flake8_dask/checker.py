@@ -120,7 +120,7 @@ def internal_error(exc: BaseException) -> Finding:
 def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) -> list[Finding]:
     rule_classes = list(rule_classes)
     wanted = frozenset(t for r in rule_classes for t in r.node_types)
-    model = SemanticModel(tree, options.model)
+    model = SemanticModel(tree, options)
     instances: list[Rule] = []
     open_blocks = getattr(_local, "models", None)
     if open_blocks:

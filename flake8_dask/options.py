@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, fields
 
-from .model import ModelOptions
-
 
 class OptionValueError(argparse.ArgumentTypeError, ValueError):
     """A bad option value; flake8 (argparse) prints its message and exits with status 2."""
@@ -48,7 +46,15 @@ def flag(value) -> bool:
 
 @dataclass(frozen=True)
 class Options:
+    """Every setting of an analysis, the semantic model's included (the model takes this
+    object as it is: this module imports nothing of flake8_dask, so the model, the rules and
+    the front ends all stand above it)."""
+
+    #: Names (fnmatch patterns) taken as a distributed Client when nothing else is known
+    #: (read by the model).
     client_names: tuple[str, ...] = ("client", "*_client")
+    #: NumPy arrays with a literal shape of more elements than this are large objects (read
+    #: by the model).
     large_array_elements: int = 10_000_000
     tiny_task_count: int = 100_000
     tiny_chunk_elements: int = 10_000
@@ -57,11 +63,6 @@ class Options:
     #: Set by a front end that analyses a Jupyter notebook's cells (not a user option):
     #: module-level code in a notebook never runs in a re-imported worker (DSK601).
     notebook: bool = False
-
-    @property
-    def model(self) -> ModelOptions:
-        return ModelOptions(client_names=self.client_names,
-                            large_array_elements=self.large_array_elements)
 
     @classmethod
     def from_mapping(cls, values: dict) -> "Options":

@@ -15,6 +15,7 @@ from itertools import combinations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..syntax import keyword_value
 from . import vocabulary as V
 from .kinds import K
 from .literals import literal_int, single_assignment
@@ -121,9 +122,9 @@ def literal_shape(m: SemanticModel, node: ast.AST | None) -> tuple[int, ...] | N
 
 def _argument(call: ast.Call, position: int | None, keyword: str | None) -> ast.AST | None:
     if keyword is not None:
-        for kw in call.keywords:
-            if kw.arg == keyword:
-                return kw.value
+        value = keyword_value(call, keyword)
+        if value is not None:
+            return value
     if position is not None and position < len(call.args):
         arg = call.args[position]
         if type(arg) is not ast.Starred and not any(

@@ -282,9 +282,9 @@ class ScopeBuilder:
             self._bind(scope, Binding(target.id, scope, kind, target, value, index, pos))
         elif t in (ast.Tuple, ast.List):
             # Pair literal tuples element by element: ``a, b = x, y``.
-            paired = (kind == "assign" and type(value) in (ast.Tuple, ast.List)
-                      and len(value.elts) == len(target.elts)
-                      and not any(type(e) is ast.Starred for e in target.elts))
+            paired = kind == "assign" and type(value) in (ast.Tuple, ast.List) and \
+                len(value.elts) == len(target.elts) and \
+                not any(type(e) is ast.Starred for e in target.elts)
             for i, elt in enumerate(target.elts):
                 if paired:
                     self._bind_target(elt, scope, kind, value.elts[i], pos, stack, target)
@@ -306,8 +306,8 @@ class ScopeBuilder:
 
     def _record_self_attribute(self, target, scope, value, pos):
         owner = target.value
-        if (type(owner) is ast.Name and scope.self_name is not None
-                and owner.id == scope.self_name and scope.class_scope is not None):
+        if type(owner) is ast.Name and scope.self_name is not None and \
+                owner.id == scope.self_name and scope.class_scope is not None:
             scope.class_scope.attributes[target.attr].append(
                 Binding(target.attr, scope, "assign", target, value, None, pos))
 

@@ -8,19 +8,35 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..syntax import dotted
 from . import vocabulary as V
+from .guard import MISSING
 from .kinds import FRAMES, K
 
 if TYPE_CHECKING:
-    from .semantic import SemanticModel, TaskSite
+    from .semantic import SemanticModel
 
 _CLIENT_TASK_METHODS = frozenset({"submit", "map"})
-_ALL_METHOD_NAMES = (_CLIENT_TASK_METHODS | V.FRAME_TASK_METHODS | V.ARRAY_TASK_METHODS
-                     | V.BAG_TASK_METHODS | {"scatter"})
+_ALL_METHOD_NAMES = _CLIENT_TASK_METHODS.union(V.FRAME_TASK_METHODS, V.ARRAY_TASK_METHODS,
+                                               V.BAG_TASK_METHODS, {"scatter"})
 #: Bag methods and the argument positions (and keywords) that hold functions.
 _BAG_FUNCTION_ARGS = {
     "foldby": ((0, 1), ("combine",)),
     "reduction": ((0, 1), ()),
 }
+
+
+@dataclass(frozen=True)
+class TaskSite:
+    """Where a function was handed to Dask."""
+
+    function: ast.AST  # the FunctionDef, AsyncFunctionDef or Lambda
+    api: str  # "client.map", "delayed", "map_partitions", "@delayed", ...
+    line: int
+    lazy: bool  # runs at compute time (delayed, collection methods) vs at submit time
+    per_chunk: bool  # runs once per partition, block, row or element
+    call: ast.AST | None = None  # the entry-point call (or decorator)
+
+    def describe(self) -> str:
+        return f"{self.api} at line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ _MODULE_FUNCTION_NAMES = frozenset(
                                    *V.MODULE_REDUCTIONS))
 
 
-def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
+def find_entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
     func = call.func
     t = type(func)
     if t is ast.Attribute and func.attr not in _ALL_METHOD_NAMES and \
@@ -145,8 +161,6 @@ def entry_point(m: SemanticModel, call: ast.Call) -> EntryPoint | None:
 
 
 def find_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
-    from .semantic import TaskSite
-
     for call in m.calls:
         ep = m.entry_point(call)
         if ep is None:
@@ -184,11 +198,88 @@ def _through_parameter(m: SemanticModel, name: ast.Name):
             if kw.arg == param:
                 expr = kw.value
         if expr is None and param in positional:
-            index = positional.index(param) - (1 if is_method and
-                                               type(call.func) is ast.Attribute else 0)
+            shift = 1 if is_method and type(call.func) is ast.Attribute else 0
+            index = positional.index(param) - shift
             if 0 <= index < len(call.args) and not any(
                     type(a) is ast.Starred for a in call.args[:index + 1]):
                 expr = call.args[index]
         fn = m.function_of(expr) if expr is not None else None
         if fn is not None:
             yield fn, call, helper
+
+
+class Tasks:
+    """The task queries of :class:`~.semantic.SemanticModel` (a mixin)."""
+
+    _tasks: dict[ast.AST, list[TaskSite]] | None
+    _entry_points: dict[int, object]
+    _calls_of: dict[int, list[ast.Call]] | None
+
+    @property
+    def tasks(self) -> dict[ast.AST, list[TaskSite]]:
+        """Every function of this module that Dask runs as a task, with where it was handed."""
+        if self._tasks is None:
+            tasks: dict[ast.AST, list[TaskSite]] = {}
+            for site in find_task_sites(self):
+                tasks.setdefault(site.function, []).append(site)
+            self._tasks = tasks
+        return self._tasks
+
+    def task_sites_of(self, node: ast.AST) -> tuple[ast.AST | None, list[TaskSite]]:
+        """The task function whose body contains ``node`` (excluding nested defs)."""
+        fn = self.enclosing_function(node)
+        if fn is None:
+            return None, []
+        return fn, self.tasks.get(fn, [])
+
+    def is_free_in(self, name: ast.Name, fn: ast.AST) -> bool:
+        """``name`` is read inside ``fn`` but bound outside it (closure cell or global)."""
+        scope, _ = self.lookup(name.id, self._scope_map[name])
+        if scope is None:
+            return False
+        s = scope
+        fn_scope = None
+        cur = self._scope_map[name]
+        while cur is not None:
+            if cur.node is fn:
+                fn_scope = cur
+                break
+            cur = cur.parent
+        if fn_scope is None:
+            return False
+        # Free when the binding scope is not fn's scope or one nested in it.
+        while s is not None:
+            if s is fn_scope:
+                return False
+            s = s.parent
+        return True
+
+    def entry_point(self, call: ast.Call):
+        """The task entry point this call is, if any (see :mod:`.tasks`)."""
+        key = id(call)
+        cache = self._entry_points
+        found = cache.get(key, MISSING)
+        if found is MISSING:
+            found = cache[key] = find_entry_point(self, call)
+        return found
+
+    def calls_of(self, fn: ast.AST) -> list[ast.Call]:
+        """The calls of this module whose callee (a name or an attribute) resolves to ``fn``
+        (:meth:`function_of`), in source order."""
+        if self._calls_of is None:
+            found: dict[int, list[ast.Call]] = {}
+            for call in self.calls:
+                if type(call.func) in (ast.Name, ast.Attribute):
+                    target = self.function_of(call.func)
+                    if target is not None:
+                        found.setdefault(id(target), []).append(call)
+            self._calls_of = found
+        return self._calls_of.get(id(fn), [])
+
+    def is_delayed_decorated(self, fn: ast.AST) -> ast.AST | None:
+        """The ``@delayed`` decorator of a def, if it has one."""
+        for dec in getattr(fn, "decorator_list", ()):
+            target = dec.func if type(dec) is ast.Call else dec
+            if self.qualname(target) in V.DELAYED_FUNCTIONS:
+                return dec
+        return None
