@@ -176,7 +176,6 @@ def test_no_model_file_over_600_lines():
     assert _too_long(MODULES[m] for m in MODULES if m.startswith("flake8_dask.model")) == {}
 
 
-@pytest.mark.xfail(strict=False, reason="until the rule split merges")
 def test_no_file_over_600_lines():
     assert _too_long(MODULES.values()) == {}
 
@@ -203,30 +202,36 @@ def _defined_names(tree: ast.Module) -> list[str]:
     return names
 
 
-#: What the model keeps only until the rules use their own copies (model/transitional.py).
-TRANSITIONAL = {"compute_call", "expects_failure", "function_label", "COMPUTE_CALL_NAMES",
-                "call_name"}
+def _rule_module(module: str) -> bool:
+    """``flake8_dask.rules.<family>.dskNNN_<name>``: a module that holds one rule."""
+    parts = module.split(".")
+    return len(parts) == 4 and parts[1] == "rules" and parts[3].startswith("dsk")
 
 
-def _receiver_name(node: ast.AST) -> str | None:
-    """``m`` for ``m.x``, ``model`` for ``self.model.x``."""
-    return node.id if type(node) is ast.Name else \
-        node.attr if type(node) is ast.Attribute else None
+def test_no_rule_module_imports_another():
+    """What two rules share lives in a family's private module, the rules' shared modules
+    or the model, never in one of the two rules."""
+    graph = import_graph(type_checking=True)
+    bad = {m: sorted(t for t in targets if _rule_module(t))
+           for m, targets in graph.items() if m.startswith("flake8_dask.rules")}
+    assert {m: t for m, t in bad.items() if t} == {}
 
 
-@pytest.mark.xfail(strict=False, reason="until the rule split merges")
-def test_no_rule_uses_what_the_model_keeps_for_the_transition():
-    """When this passes, model/transitional.py can go (see its docstring)."""
-    used = set()
+def test_rules_use_the_public_model():
+    """Rules import the model's package (its ``__all__``) and its vocabulary, never one of
+    its other submodules, and no name that starts with an underscore."""
+    allowed = {"flake8_dask.model", "flake8_dask.model.vocabulary"}
+    bad = []
     for module, path in MODULES.items():
-        if not module.startswith(("flake8_dask.rules", "flake8_dask.fix")):
+        if not module.startswith("flake8_dask.rules"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if type(node) is ast.ImportFrom and (node.module or "").endswith(
-                    ("model", "model.semantic", "model.transitional")):
-                used |= {f"{module}: import {a.name}" for a in node.names
-                         if a.name in TRANSITIONAL}
-            elif type(node) is ast.Attribute and node.attr in TRANSITIONAL and \
-                    _receiver_name(node.value) in ("m", "model"):
-                used.add(f"{module}:{node.lineno}: .{node.attr}")
-    assert not used, sorted(used)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in _imports(tree, type_checking=True):
+            for target in _targets(module, node):
+                if target.startswith("flake8_dask.model") and target not in allowed:
+                    bad.append(f"{module}: {target}")
+            if type(node) is ast.ImportFrom:
+                bad += [f"{module}: {a.name}" for a in node.names
+                        if a.name.startswith("_") and a.name != "_edits" and
+                        not (node.level and a.name.startswith("_") and node.module is None)]
+    assert not bad, bad

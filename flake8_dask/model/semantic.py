@@ -30,9 +30,6 @@ from .guard import DepthGuard
 from .scopes import Scope, ScopeBuilder
 from .structure import Structure
 from .tasks import Tasks, TaskSite
-# TRANSITIONAL: the rules' copies replace these (see .transitional); re-exported for
-# ``from ..model.semantic import COMPUTE_CALL_NAMES, call_name`` until the rule split merges.
-from .transitional import COMPUTE_CALL_NAMES, Transitional, call_name  # noqa: F401
 from .values import Values
 
 #: Node types the walk always collects, whatever the rules ask for: the calls (``calls``)
@@ -41,7 +38,7 @@ _ALWAYS_COLLECTED = frozenset({ast.Call, ast.Yield, ast.YieldFrom})
 
 
 @dataclass
-class SemanticModel(Values, Bindings, Structure, Tasks, Transitional, DepthGuard):
+class SemanticModel(Values, Bindings, Structure, Tasks, DepthGuard):
     tree: ast.AST
     options: Options = field(default_factory=Options)
 
