@@ -15,7 +15,6 @@ import ast
 import importlib
 from pathlib import Path
 
-
 from conftest import ROOT
 from flake8_dask.model import vocabulary as V
 
