@@ -91,15 +91,18 @@ def analyze(tree: ast.AST, source: str, options: Options | None = None,
     if not mentions_dask(source):
         return []
     options = options or Options()
-    if not options.notebook and "# In[" in source and _NOTEBOOK_CELL.search(source):
-        options = replace(options, notebook=True)
+    if not options.notebook:
+        if "# In[" in source and _NOTEBOOK_CELL.search(source):
+            options = replace(options, notebook=True, cell_marker=_NOTEBOOK_CELL.pattern)
+        elif "get_ipython(" in source:  # runs only in IPython: a notebook exported bare
+            options = replace(options, notebook=True)
     # The model allocates a few objects per node, and each allocation burst makes the cyclic
     # collector traverse the whole tree again: on a 2 MB file that was 45% of the time. The
     # analysis makes little cyclic garbage; collection resumes when it ends.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        findings = _run(tree, options, ALL_RULES if rules is None else rules)
+        findings = _run(tree, source, options, ALL_RULES if rules is None else rules)
         _to_character_columns(findings, source)
         return findings
     except (Exception, RecursionError) as exc:  # never crash the host
@@ -117,10 +120,11 @@ def internal_error(exc: BaseException) -> Finding:
     return Finding(INTERNAL_ERROR, message, 1, 0, 1, 0)
 
 
-def _run(tree: ast.AST, options: Options, rule_classes: Iterable[type[Rule]]) -> list[Finding]:
+def _run(tree: ast.AST, source: str, options: Options,
+         rule_classes: Iterable[type[Rule]]) -> list[Finding]:
     rule_classes = list(rule_classes)
     wanted = frozenset(t for r in rule_classes for t in r.node_types)
-    model = SemanticModel(tree, options)
+    model = SemanticModel(tree, options, source)
     instances: list[Rule] = []
     open_blocks = getattr(_local, "models", None)
     if open_blocks:

@@ -63,6 +63,13 @@ class Options:
     #: Set by a front end that analyses a Jupyter notebook's cells (not a user option):
     #: module-level code in a notebook never runs in a re-imported worker (DSK601).
     notebook: bool = False
+    #: The notebook's cell markers (not a user option): a regular expression matching, at the
+    #: start of a line, the comment line before each cell after the first (the model finds
+    #: the cells from it: a cell's last expression is displayed, not thrown away).
+    cell_marker: str = ""
+    #: What messages call the cells, in order (not a user option): the notebook's own cell
+    #: numbers, so that a message cites ``cell 3, line 2``. Empty: plain line numbers.
+    cell_numbers: tuple[int, ...] = ()
 
     @classmethod
     def from_mapping(cls, values: dict) -> "Options":

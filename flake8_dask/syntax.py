@@ -103,9 +103,11 @@ def function_label(fn: ast.AST) -> str:
     return "lambda" if type(fn) is ast.Lambda else f"'{fn.name}'"
 
 
-def site_text(sites) -> str:
+def site_text(sites, cite=None) -> str:
     """Where a task function was handed to Dask, for a message: the first of its sites
-    (``passed to client.map at line 12``, ``decorated with @delayed at line 3``)."""
+    (``passed to client.map at line 12``, ``decorated with @delayed at line 3``). ``cite``
+    names a line (the model's ``cite``: ``cell 3, line 2`` in a notebook)."""
     site = min(sites, key=lambda s: s.line)
     verb = "decorated with" if site.api.startswith("@") else "passed to"
-    return f"{verb} {site.api} at line {site.line}"
+    where = cite(site.line) if cite is not None else f"line {site.line}"
+    return f"{verb} {site.api} at {where}"

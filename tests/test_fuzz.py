@@ -64,7 +64,7 @@ def assert_no_findings(source: str) -> None:
     assert analyze(parse(source), source) == []
     assert plugin_results(source) == []
     # Past the prefilter too: nothing in a file without Dask may resolve to Dask.
-    assert _run(parse(source), Options(), ALL_RULES) == []
+    assert _run(parse(source), source, Options(), ALL_RULES) == []
 
 
 def _prefixed(program: str) -> str:

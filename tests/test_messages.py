@@ -55,3 +55,20 @@ def test_the_check_can_fail():
     assert not parses("(value,) = compute(delayed(inc)(1), scheduler='s...")
     assert "..." in _PLACEHOLDER.sub("", "(value,) = compute(x, scheduler='s...)")
     assert "..." not in _PLACEHOLDER.sub("", "ddf = ddf.fillna(...)")
+
+
+def test_messages_name_what_dask_returns():
+    """Verified with dask 2026.8: a DataFrame's reductions give a Series, a Series' apply a
+    Series, Bag.foldby a Bag; ``x.blocks.ravel()`` a list (nothing to report)."""
+    source = (
+        "import dask.array as da\nimport dask.bag as db\nimport dask.dataframe as dd\n"
+        "ddf = dd.read_parquet('p')\nb = db.from_sequence([1])\nx = da.ones(4, chunks=2)\n"
+        "ddf.sum()\nddf.a.sum()\nddf.a.apply(len, meta=('a', 'f8'))\n"
+        "b.foldby(len, max)\nx.blocks.ravel()\n")
+    messages = {f.line: f.message for f in analyze_source(source, rules=ALL_RULES)
+                if f.code == "DSK305"}
+    assert "lazy Dask Series" in messages[7]
+    assert "lazy Dask Scalar" in messages[8]
+    assert "lazy Dask Series" in messages[9]
+    assert "lazy Dask Bag" in messages[10]
+    assert 11 not in messages

@@ -388,8 +388,11 @@ def fix_notebook(text: str, *, options: Options | None = None,
             chunks.append(f"{marker} {k}\n")
         chunks.append(masked.text + ("\n" if added else ""))
     combined = "".join(chunks)
-    # Module-level code of a notebook never runs in a re-imported worker (DSK601).
-    options = replace(options or Options(), notebook=True)
+    # Module-level code of a notebook never runs in a re-imported worker (DSK601); the model
+    # finds the cells from the markers, and messages cite the notebook's own cell numbers.
+    options = replace(options or Options(), notebook=True,
+                      cell_marker=rf"^{re.escape(marker)} \d+$",
+                      cell_numbers=tuple(cell.index + 1 for cell, _, _ in parts))
     try:
         fixed = fix_source(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
     except (SyntaxError, ValueError) as exc:  # cells that parse alone but not together

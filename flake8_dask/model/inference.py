@@ -172,7 +172,11 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             return None if m.reduced(func.value) else \
                 _v(K.LARGE, node, "the computed result of a Dask collection")
         if meth in V.FRAME_REDUCTIONS:
-            return _v(K.SCALAR, node)
+            # Verified (dask 2026.8): a DataFrame's reductions give a Series (one value per
+            # column; mode() a DataFrame), a Series' a Scalar (mode() a Series).
+            if meth == "mode":
+                return _v(K.DATAFRAME if kind == K.DATAFRAME else K.SERIES, node)
+            return _v(K.SERIES if kind == K.DATAFRAME else K.SCALAR, node)
         if meth in ("groupby", "rolling", "resample", "expanding", "ewm"):
             return _v(K.GROUPBY, node, origin=node)
         if meth == "to_delayed":
@@ -184,6 +188,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             if type(flag) is ast.Constant and flag.value is False:
                 return _v(K.DELAYED, node, "a lazy write")
             return None
+        if meth in ("apply", "transform", "map") and kind == K.SERIES:
+            return _v(K.SERIES, node)
         if meth in ("apply", "agg", "aggregate", "transform", "describe", "map"):
             return _v(K.FRAME, node)
         if meth in ("value_counts", "unique", "isin", "between", "dot"):
@@ -192,6 +198,8 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
             return _v(kind, node)
         return None
     if kind == K.ARRAY:
+        if recv.origin in ("blocks", "vindex", "partitions"):
+            return None  # a method of the indexer (``x.blocks.ravel()`` gives a list)
         if meth == "compute":
             return None if m.reduced(func.value) else \
                 _v(K.LARGE, node, "the computed result of a Dask array")

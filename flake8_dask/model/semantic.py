@@ -12,7 +12,8 @@ caches; its queries are written by concern, one mixin each:
   class an expression stands for, the index of names;
 * :class:`~.values.Values`: ``value()`` and ``kind()`` (handlers in :mod:`.inference`), the
   values of bindings and annotations, attributes of ``self``, reductions, array layouts;
-* :class:`~.tasks.Tasks`: task entry points and task functions, calls of a def, ``@delayed``.
+* :class:`~.tasks.Tasks`: task entry points and task functions, calls of a def, ``@delayed``;
+* :class:`~.cells.Cells`: a notebook's cells, how a message cites a line, displayed values.
 
 The mixins import nothing of each other (they meet in ``self``), so the modules' imports run
 one way: ``semantic`` -> the mixins -> ``inference``, ``arrays``, ``literals``, ``scopes``,
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..options import Options
 from .bindings import Bindings
+from .cells import Cells
 from .guard import DepthGuard
 from .scopes import Scope, ScopeBuilder
 from .structure import Structure
@@ -38,9 +40,11 @@ _ALWAYS_COLLECTED = frozenset({ast.Call, ast.Yield, ast.YieldFrom})
 
 
 @dataclass
-class SemanticModel(Values, Bindings, Structure, Tasks, DepthGuard):
+class SemanticModel(Values, Bindings, Structure, Tasks, Cells, DepthGuard):
     tree: ast.AST
     options: Options = field(default_factory=Options)
+    #: The module's text, for the few questions the tree cannot answer (a notebook's cells).
+    source: str | None = None
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self) -> None:

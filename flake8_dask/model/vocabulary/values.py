@@ -152,10 +152,11 @@ ARRAY_PLAIN_ATTRIBUTES = frozenset({
 BAG_METHODS_RETURNING_BAG = frozenset({
     "map", "map_partitions", "filter", "starmap", "pluck", "flatten", "distinct",
     "frequencies", "topk", "repartition", "remove", "product", "join", "persist",
-    "random_sample", "unzip", "accumulate",
+    "random_sample", "unzip", "accumulate", "foldby", "groupby",
 })
+#: Bag methods that return one lazy value (an ``Item``; ``foldby``/``groupby`` return Bags).
 BAG_REDUCTIONS = frozenset({"sum", "count", "max", "min", "mean", "std", "var", "fold",
-                            "foldby", "reduction", "any", "all", "groupby"})
+                            "reduction", "any", "all"})
 
 #: Methods that turn a lazy collection into a local object.
 COMPUTE_METHODS = frozenset({"compute"})

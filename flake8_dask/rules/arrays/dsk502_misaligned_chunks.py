@@ -124,7 +124,7 @@ class MisalignedChunks(Rule):
             return  # ``with pytest.warns(PerformanceWarning):``: the test wants the warning
         described = ", ".join(
             f"{short(expr, 20)} with chunks {layout.block_shape()}"
-            + (f" (line {layout.node.lineno})" if layout.node is not None else "")
+            + (f" ({self.model.cite(layout.node.lineno)})" if layout.node is not None else "")
             for expr, layout, _ in pairs)
         label = call_label(node) if type(node) is ast.Call else short(node, 30)
         facts = self._fix_facts(node, operands, pairs)

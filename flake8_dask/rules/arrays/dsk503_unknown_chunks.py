@@ -94,7 +94,7 @@ class UnknownChunks(Rule):
         yield self.report(
             node,
             f"{short(frame, 30)}{label} has unknown chunk sizes (nan rows per partition), and "
-            f"{what} at line {line} fails on it ('Arrays chunk sizes are unknown'); use "
+            f"{what} at {self.model.cite(line)} fails on it ('Arrays chunk sizes are unknown'); use "
             f"{short(frame, 30)}.to_dask_array(lengths=True), or call compute_chunk_sizes() "
             "first", fix=Safety.UNSAFE)
 

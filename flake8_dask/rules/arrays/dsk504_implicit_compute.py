@@ -128,7 +128,7 @@ class ImplicitCompute(Rule):
             self._reported.add(id(node))
             yield self.report(
                 node,
-                f"len({short(arg, 30)}) inside the loop at line {loop.lineno} computes every "
+                f"len({short(arg, 30)}) inside the loop at {self.model.cite(loop.lineno)} computes every "
                 f"partition of {short(arg, 30)} on each iteration; compute the length once "
                 "before the loop and keep it")
         key = self._collection_key(node, arg)
@@ -236,7 +236,7 @@ class ImplicitCompute(Rule):
                 yield self.report(
                     later,
                     f"len({arg}) computes every partition of {arg} again (len() already "
-                    f"computed it at line {first.lineno}); compute the length once and keep "
+                    f"computed it at {self.model.cite(first.lineno)}); compute the length once and keep "
                     "it, or persist the collection")
 
 

@@ -148,8 +148,8 @@ class LoadWithPandasThenDask(Rule):
                   "read it with a Dask reader, or build partitions with dd.from_map()")
         return self.report(
             node,
-            f"{short(node.func, 40)}() of a frame read in the driver by {reader}() (line "
-            f"{read.lineno}) loads all the data in one process and ships it inside the task "
+            f"{short(node.func, 40)}() of a frame read in the driver by {reader}() ("
+            f"{self.model.cite(read.lineno)}) loads all the data in one process and ships it inside the task "
             f"graph; {advice}",
             fix=Safety.UNSAFE if facts is not None else None, data=facts)
 
@@ -225,7 +225,7 @@ class LoadWithPandasThenDask(Rule):
                           if q in V.MMAP_LOADERS else
                           "store it in a chunked format (Zarr, HDF5) and pass the dataset "
                           "to da.from_array(), or use da.from_zarr()")
-                return f"{v.what} (line {loader.lineno})", advice
+                return f"{v.what} ({self.model.cite(loader.lineno)})", advice
             return None
         dataset = None
         if type(expr) is ast.Call and m.qualname(expr.func) in V.ARRAY_MATERIALIZERS and \

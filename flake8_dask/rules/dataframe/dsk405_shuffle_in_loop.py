@@ -129,7 +129,7 @@ class ShuffleInLoop(Rule):
         kind = "loop" if not isinstance(loop, COMPREHENSION_NODES) else "comprehension"
         yield self.report(
             node,
-            f"{label} inside a {kind} (line {loop.lineno}) shuffles '{source}', defined "
+            f"{label} inside a {kind} ({self.model.cite(loop.lineno)}) shuffles '{source}', defined "
             "outside it, all over again in every iteration; shuffle (or set the index, or "
             "merge) once before the loop and persist() the result, or group once and select")
 

@@ -78,7 +78,7 @@ class SinglePartition(Rule):
             yield self.report(
                 node,
                 f"{short(func, 32)}(npartitions=1) puts all the data in one partition, and "
-                f"the {use.func.attr}() at line {use.lineno} then runs as a single task with "
+                f"the {use.func.attr}() at {self.model.cite(use.lineno)} then runs as a single task with "
                 "no parallelism (the partition must also fit in one worker's memory); keep "
                 "several partitions (partition_size='100MB')")
             return
@@ -95,7 +95,7 @@ class SinglePartition(Rule):
             use = self._parallel_use(node)
             if use is None:
                 return
-            reason = f"processed by {use.func.attr}() at line {use.lineno}"
+            reason = f"processed by {use.func.attr}() at {self.model.cite(use.lineno)}"
         yield self.report(
             node,
             f"{short(func, 40)}(..., npartitions=1) makes one partition {reason}: a single "

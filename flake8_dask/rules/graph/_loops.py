@@ -103,6 +103,6 @@ def rebuilt_in_loop(m, loop: ast.AST) -> set[str]:
     return derived
 
 
-def loop_label(loop: ast.AST) -> str:
+def loop_label(m, loop: ast.AST) -> str:
     kind = "a loop" if isinstance(loop, LOOP_NODES) else "a comprehension"
-    return f"{kind} (line {loop.lineno})"
+    return f"{kind} ({m.cite(loop.lineno)})"

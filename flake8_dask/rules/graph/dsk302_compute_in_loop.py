@@ -171,7 +171,7 @@ class ComputeInLoop(Rule):
             fix, data = Safety.UNSAFE, Batch(container, shape, compute)
         yield self.report(
             node,
-            f"{label} inside {loop_label(loops[0])} blocks on every iteration: the "
+            f"{label} inside {loop_label(self.model, loops[0])} blocks on every iteration: the "
             "computations run one at a time and recompute every input they share; collect "
             "the lazy values in the loop and compute them together after it: "
             "`results = dask.compute(*values)`",

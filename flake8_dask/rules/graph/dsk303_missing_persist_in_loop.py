@@ -108,7 +108,7 @@ class MissingPersistInLoop(Rule):
             yield self.report(
                 stmt,
                 f"'{name}' is rebuilt from its previous value in every iteration of this loop "
-                f"and computed each time (line {compute_line}) with no persist(): the graph "
+                f"and computed each time ({self.model.cite(compute_line)}) with no persist(): the graph "
                 "grows by a layer per iteration and every compute re-runs all earlier "
                 f"iterations; persist it after this assignment: `{name} = {name}.persist()`",
                 fix=Safety.UNSAFE, data=Persist(name))

@@ -66,9 +66,12 @@ class PersistResultDiscarded(Rule):
     - https://github.com/pydata/xarray/issues/8901
     - Not flagged: assigned persists, `x, y = dask.persist(x, y)`, `wait(x.persist())`
       (wasteful too, but rare), and statements inside `with pytest.raises(...)` and similar.
+    - In a notebook, the last line of a cell is displayed and kept in IPython's `Out`
+      history: verified with distributed 2026.8, a displayed `ddf.persist()` keeps its
+      partitions in memory, yet later computes of `ddf` read the sources again (the
+      persisted copy is never used). It is still reported, saying so.
     - Known limitations: a test helper that expects an exception (`with assert_raises_my_way():`)
-      is not recognised; the last line of a notebook cell keeps its value in `Out`, so a
-      bare persist there is not lost; xarray's `persist()` is not modelled.
+      is not recognised; xarray's `persist()` is not modelled.
     """
 
     code = "DSK304"
@@ -116,11 +119,18 @@ class PersistResultDiscarded(Rule):
             if shape == "tuple" and len(targets) == 1:
                 names = f"({names},)"
             suggestion = f": `{names} = {whole}`" if whole else f" to {names}"
+        if m.displayed(stmt):
+            # Verified: IPython's Out keeps the persisted partitions in memory, but later
+            # computes of the input read its sources again (the persist is never reused).
+            effect = (f"the result of {label} is only displayed: its partitions stay in "
+                      "memory through the notebook's Out history, but persist() never "
+                      "changes its input, whose later computes read the sources again")
+        else:
+            effect = (f"the result of {label} is discarded: persist() returns a new "
+                      "collection and never changes its input, so the work is thrown away "
+                      "(or, on distributed, never runs)")
         yield self.report(
-            call,
-            f"the result of {label} is discarded: persist() returns a new collection and "
-            "never changes its input, so the work is thrown away (or, on distributed, never "
-            f"runs); assign it{suggestion}",
+            call, f"{effect}; assign it{suggestion}",
             fix=Safety.UNSAFE if targets is not None else None, data=Rebind(shape),
             target=stmt)
 

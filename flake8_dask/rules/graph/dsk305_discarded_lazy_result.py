@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import COLLECTIONS, PARTITIONED
 from ...model import vocabulary as V
-from ...syntax import code, dotted, is_constant, keyword, keyword_value, short
+from ...syntax import code, is_constant, keyword, keyword_value, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule
@@ -72,8 +72,11 @@ class DiscardedLazyResult(Rule):
       `try` with an `except`).
     - Known limitations: test suites often build a graph only to check that building it
       does not raise (`ddf.set_index("a")  # does not err`); those statements are reported
-      (assign the result to `_` to say so). The last line of a notebook cell is displayed,
-      so a bare lazy expression there can be meant for its repr.
+      (assign the result to `_` to say so).
+    - In a notebook, the last line of a cell is displayed (unless it ends with `;`):
+      tutorials show lazy objects that way (`ddf.x.sum()`, `delayed(inc)(1)`), so it is not
+      reported, except a method that looks in-place (`ddf.repartition(npartitions=10)`,
+      `ddf.fillna(0)`) on a variable that later cells read, which then see it unchanged.
     """
 
     code = "DSK305"
@@ -88,8 +91,9 @@ class DiscardedLazyResult(Rule):
         if type(call) is not ast.Call or keyword(call, "inplace") is not None or \
                 expects_failure(m, stmt) or self._tried(stmt):
             return
+        displayed = m.displayed(stmt)  # a notebook cell's last line: shown, so kept
         func = call.func
-        writer = self._lazy_writer(call)
+        writer = None if displayed else self._lazy_writer(call)
         if writer is not None:
             yield self.report(
                 call,
@@ -98,7 +102,7 @@ class DiscardedLazyResult(Rule):
                 "it to dask.compute()",
                 fix=Safety.UNSAFE, data=Rewrite("drop-compute"))
             return
-        ep = m.entry_point(call)
+        ep = None if displayed else m.entry_point(call)
         if ep is not None and ep.family == "delayed" and ep.api != "delayed":
             yield self.report(
                 call,
@@ -116,19 +120,40 @@ class DiscardedLazyResult(Rule):
             return
         rebind = func.attr in V.REBINDING_METHODS and type(func.value) is not ast.Subscript \
             and E.assignable(m, func.value, stmt)
+        if displayed and not (rebind and self._read_later(func.value, stmt)):
+            # Tutorials show lazy objects so (`ddf.x.sum()`, `delayed(inc)(1)`). Only a
+            # method one may think works in place, on a variable the next cells read
+            # (`ddf.repartition(npartitions=10)`, then `ddf.npartitions`), is a mistake.
+            return
         receiver = short(func.value, 30)
         whole = code(func.value, 30)
         advice = (f"assign it: `{whole} = {whole}.{func.attr}(...)`" if rebind and whole else
                   "assign it and use it, or compute it")
         # "never changes x" only of a variable the user may think changed, never of a
         # temporary sub-expression (``bag.from_sequence(...).foldby(...)``).
-        unchanged = f" and never changes {receiver}" if dotted(func.value) else ""
+        variable = type(func.value) is ast.Name or (
+            type(func.value) is ast.Attribute and type(func.value.value) is ast.Name and
+            func.value.value.id == "self")
+        unchanged = f" and never changes {receiver}" if variable else ""
+        fate = ("the notebook only displays it, and the cells after it see the old "
+                f"{receiver}" if displayed else
+                "as a statement its result is thrown away and nothing happens")
         yield self.report(
             call,
             f"{receiver}.{func.attr}() returns a new lazy {V.KIND_NAMES[result.kind][2:]}"
-            f"{unchanged}; as a statement its result is thrown away and "
-            f"nothing happens; {advice}",
+            f"{unchanged}; {fate}; {advice}",
             fix=Safety.UNSAFE if rebind else None, data=Rewrite("rebind"), target=stmt)
+
+    def _read_later(self, target: ast.AST, stmt: ast.stmt) -> bool:
+        """The variable at the root of ``target`` is read after ``stmt`` in the module."""
+        root = target
+        while type(root) is ast.Attribute:
+            root = root.value
+        if type(root) is not ast.Name:
+            return False
+        end = (stmt.end_lineno, stmt.end_col_offset)
+        return any(type(n.ctx) is ast.Load and (n.lineno, n.col_offset) > end
+                   for n in self.model.names(root.id))
 
     def _tried(self, stmt: ast.stmt) -> bool:
         """In the body of a ``try`` with handlers: building the graph may be the point."""

@@ -88,7 +88,7 @@ class DelayedOnCollection(Rule):
                 "list" if v.kind == K.BAG else "pandas object"
             yield self.report(
                 expr,
-                f"'{short(expr)}' ({v.what}) is {where} at line {node.lineno}: Dask computes "
+                f"'{short(expr)}' ({v.what}) is {where} at {self.model.cite(node.lineno)}: Dask computes "
                 f"the whole collection into one {target} in a single task (no parallelism, "
                 "and the worker can run out of memory); use map_partitions/map_blocks, or one "
                 "delayed call per element of .to_delayed()")

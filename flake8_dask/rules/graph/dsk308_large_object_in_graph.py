@@ -132,8 +132,8 @@ class LargeObjectInGraph(Rule):
                            "it through client.scatter() or dask.delayed()")
                     yield self.report(
                         expr,
-                        f"{self._subject(expr, v)} is passed to {ep.api} at line "
-                        f"{node.lineno}: it is embedded whole in the task graph{hashed}; "
+                        f"{self._subject(expr, v)} is passed to {ep.api} at "
+                        f"{self.model.cite(node.lineno)}: it is embedded whole in the task graph{hashed}; "
                         f"load the data with Dask, or pass {how} instead")
             return
         client_map = ep.family == "client" and type(func) is ast.Attribute and \
@@ -146,8 +146,8 @@ class LargeObjectInGraph(Rule):
                 if v is not None:
                     yield self.report(
                         kw.value,
-                        f"{self._subject(kw.value, v)} is passed to {ep.api} at line "
-                        f"{node.lineno} as keyword '{kw.arg}', shared by every mapped task: "
+                        f"{self._subject(kw.value, v)} is passed to {ep.api} at "
+                        f"{self.model.cite(node.lineno)} as keyword '{kw.arg}', shared by every mapped task: "
                         "it is embedded in the graph, and with distributed 2026.8 a map "
                         "keyword over 100 kB makes the map fail (AssertionError); scatter "
                         "it first" + (f" (`{kw.arg}=client.scatter({code(kw.value, 30)})`)"
@@ -175,7 +175,7 @@ class LargeObjectInGraph(Rule):
                 how = f" (`dask.delayed({text})`)" if text else ""
                 advice = f"wrap it once before the {where}{how}"
             message = (f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
-                       f"{loop_label(loops[0])}: the same object is embedded in the graph and "
+                       f"{loop_label(self.model, loops[0])}: the same object is embedded in the graph and "
                        f"sent again with every call; {advice}")
             stmt = self._hoist_site(expr, loops[0]) if ep.family == "delayed" else None
             if stmt is None:

@@ -142,7 +142,7 @@ class TooManyTinyTasks(Rule):
             verb = "makes" if len(calls) == 1 else "make"
             yield self.report(
                 node,
-                f"{what} inside {loop_label(loop)} over range() {verb} about {total:,} tasks, "
+                f"{what} inside {loop_label(self.model, loop)} over range() {verb} about {total:,} tasks, "
                 "each costing roughly 200 µs–1 ms of scheduler overhead; batch the work into "
                 "fewer, larger tasks (one call per chunk of items)")
 

@@ -228,7 +228,7 @@ class MissingMainGuard(Rule):
         if compute is None:
             return None
         return ('dask.config.set(scheduler="processes") at module level makes the '
-                f"module-level compute at line {compute.lineno} start worker processes, which "
+                f"module-level compute at {self.model.cite(compute.lineno)} start worker processes, which "
                 "re-import this script (spawn) and fail with BrokenProcessPool; "
                 f"{_GUARD_ADVICE}")
 

@@ -139,7 +139,7 @@ class UnclosedLocalCluster(Rule):
             return
         loops = m.enclosing_loops(node)
         if loops:
-            where, each = f"inside the loop at line {loops[0].lineno}", "iteration"
+            where, each = f"inside the loop at {self.model.cite(loops[0].lineno)}", "iteration"
         elif fn is not None and self._called_repeatedly(fn):
             where, each = f"in function '{fn.name}', which this module calls repeatedly", "call"
         else:

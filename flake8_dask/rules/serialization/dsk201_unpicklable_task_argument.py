@@ -101,5 +101,5 @@ class UnpicklableTaskArgument(Rule):
         else:
             why = ("it cannot be pickled to a worker; pass a picklable description (a path, "
                    "a URI, the data itself) and create the resource inside the task")
-        return self.report(expr, f"{subject} is passed to {ep.api} at line {ep.call.lineno}: "
+        return self.report(expr, f"{subject} is passed to {ep.api} at {self.model.cite(ep.call.lineno)}: "
                                  f"{why}")

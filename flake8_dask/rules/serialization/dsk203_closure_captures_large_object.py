@@ -90,7 +90,7 @@ class ClosureCapturesLargeObject(CaptureRule):
         return None  # a default is evaluated once and pickled once per function: DSK308
 
     def message(self, fn, sites, name, v) -> str:
-        return (f"task function {function_label(fn)} ({site_text(sites)}) captures "
+        return (f"task function {function_label(fn)} ({site_text(sites, self.model.cite)}) captures "
                 f"'{name}', {v.what}, so it is pickled into the graph with the function and "
                 "sent with every submission; pass it as an argument after "
                 "client.scatter() or dask.delayed(), or load it with Dask")

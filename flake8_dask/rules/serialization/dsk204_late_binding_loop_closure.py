@@ -90,7 +90,7 @@ class LateBindingLoopClosure(Rule):
             kind = "lambda" if type(fn) is ast.Lambda else f"function '{fn.name}'"
             yield self.report(
                 fn,
-                f"{kind} {site_text(lazy)} reads loop variable {names}, which Dask reads "
+                f"{kind} {site_text(lazy, m.cite)} reads loop variable {names}, which Dask reads "
                 "only at compute time, after the loop has moved on: every task sees the last "
                 f"value; bind it now with a default argument ({bind}) or functools.partial",
                 fix=Safety.UNSAFE, data=LoopNames(tuple(late)))

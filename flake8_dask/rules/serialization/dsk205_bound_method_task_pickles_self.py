@@ -115,9 +115,9 @@ class BoundMethodTaskPicklesSelf(Rule):
                            else "which cannot be pickled")
             yield self.report(
                 expr,
-                f"bound method '{ast.unparse(method)}' passed to {ep.api} at line "
-                f"{node.lineno} pickles the whole '{cls.node.name}' instance with it, "
-                f"including 'self.{attr}' ({v.what}, set at line {line}), {consequence}; use "
+                f"bound method '{ast.unparse(method)}' passed to {ep.api} at "
+                f"{self.model.cite(node.lineno)} pickles the whole '{cls.node.name}' instance with it, "
+                f"including 'self.{attr}' ({v.what}, set at {self.model.cite(line)}), {consequence}; use "
                 "a @staticmethod or a module-level function that takes only the fields it "
                 "needs")
 

@@ -133,7 +133,7 @@ class TaskMutatesGlobalState(Rule):
             for _, (name, what, anchor) in sorted(first.values(), key=lambda x: x[0]):
                 yield self.report(
                     anchor,
-                    f"task function {function_label(fn)} ({site_text(sites)}) {what}: on a "
+                    f"task function {function_label(fn)} ({site_text(sites, m.cite)}) {what}: on a "
                     "cluster or the processes scheduler the change is made to the worker's "
                     "copy and never reaches the driver (with threads it races); return the "
                     "values and combine them in the driver, or use distributed.Variable/Queue "

@@ -130,7 +130,7 @@ class TaskMutatesInput(Rule):
                     head = None  # numba and kin compile the body: no Python inserted there
                 yield self.report(
                     anchor,
-                    f"task function {function_label(fn)} ({site_text(sites)}) changes its "
+                    f"task function {function_label(fn)} ({site_text(sites, m.cite)}) changes its "
                     f"input '{name}' in place ({how}): Dask may pass the same object to other "
                     "tasks, keep it as a stored result or rerun the task; copy it first "
                     f"(`{name} = {name}.copy()`) or build and return a new object",

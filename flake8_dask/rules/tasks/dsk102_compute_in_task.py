@@ -78,7 +78,7 @@ class ComputeInTask(Rule):
             return
         computed = self._computed_expressions(node)
         free = self._free_collection(computed, fn)
-        where = f"inside task function {function_label(fn)} ({site_text(sites)})"
+        where = f"inside task function {function_label(fn)} ({site_text(sites, m.cite)})"
         if free is not None:
             name, expr = free
             if persisted(m, expr):
@@ -98,7 +98,7 @@ class ComputeInTask(Rule):
             yield self.report(
                 node,
                 f"{label} inside a per-partition function {function_label(fn)} "
-                f"({site_text(chunk_sites)}) starts a nested Dask computation for every "
+                f"({site_text(chunk_sites, m.cite)}) starts a nested Dask computation for every "
                 "partition (a new thread pool per worker thread on the local scheduler); "
                 "compute the value once and pass it in")
 

@@ -116,7 +116,7 @@ class DelayedCallInDelayed(Rule):
         decorator = self._removable_decorator(fn)
         yield self.report(
             node,
-            f"{label} inside delayed function {function_label(fn)} ({site_text(sites)}) "
+            f"{label} inside delayed function {function_label(fn)} ({site_text(sites, m.cite)}) "
             "only adds a node to a graph nobody runs: the outer task returns unevaluated "
             f"Delayed objects; {outer} so the function builds the graph in the driver, or "
             "compute the inner objects in the function",

@@ -96,7 +96,7 @@ class ClientCreatedInTask(Rule):
         if not sites:
             return
         name = q.rpartition(".")[2]
-        where = f"inside task function {function_label(fn)} ({site_text(sites)})"
+        where = f"inside task function {function_label(fn)} ({site_text(sites, m.cite)})"
         if q in V.CLIENT_CONSTRUCTORS and (node.args or keyword(node, "address")):
             why = ("opens a new connection to the scheduler in every task, and waits through "
                    "it do not secede (they can deadlock the cluster)")
