@@ -187,3 +187,25 @@ def test_non_python_cell_magic_is_left_alone():
 def test_a_fix_that_drops_a_placeholder_is_refused():
     masked = mask_magics("%time f()\n", "abc")
     assert unmask_magics("", masked.placeholders) is None
+
+
+# ------------------------------------------------------------------ imports a fix adds
+def test_an_import_a_fix_needs_goes_to_the_fixed_cell_not_the_first():
+    """libcst adds imports after the module's first imports: in a notebook whose first cell
+    is ``!pip install``, that put ``import copy`` there. It belongs with the fixed code, and
+    the findings left in that cell keep their lines."""
+    nb = notebook([
+        code("!pip install dask"),
+        code("import dask\nfrom dask import delayed\n"),
+        code('@delayed\ndef bump(counts):\n    counts["n"] += 1\n    return counts\n\n'
+             "bump({})\nprint(1)\n"),
+    ])
+    result = fix_notebook(dumps(nb), unsafe=True)
+    cells = parse_notebook(result.text).cells
+    assert cells[0].text == "!pip install dask"
+    assert cells[1].text == "import dask\nfrom dask import delayed\n"
+    lines = cells[2].text.splitlines()
+    assert lines[:2] == ["import copy", "@delayed"], lines
+    assert "    counts = copy.copy(counts)" in lines
+    (left,) = [f for f in result.findings if f.finding.code == "DSK305"]
+    assert left.cell == 3 and lines[left.finding.line - 1] == "bump({})", left

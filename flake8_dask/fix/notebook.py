@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -418,6 +419,14 @@ def fix_notebook(text: str, *, options: Options | None = None,
         f.line -= starts[k] - 1
         f.end_line -= starts[k] - 1
         result.findings.append(CellFinding(cell.index + 1, f))
+    if not result.error:
+        pieces, moves = _imports_to_their_cell(_split(combined, marker, len(parts)), pieces)
+        by_cell = {parts[k][0].index + 1: lines for k, lines in moves.items()}
+        for cf in result.findings:
+            lines = by_cell.get(cf.cell)
+            if lines is not None:  # the finding's cell gained or lost import lines
+                cf.finding.line = lines[cf.finding.line - 1]
+                cf.finding.end_line = lines[cf.finding.end_line - 1]
     if not fixed.changed or result.error:
         return result
     new_texts = {}
@@ -435,6 +444,61 @@ def fix_notebook(text: str, *, options: Options | None = None,
             new_texts[cell.index] = restored
     result.text = replace_sources(nb, new_texts)
     return result
+
+
+def _is_import_or_blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith(("import ", "from "))
+
+
+def _imports_to_their_cell(before: list[str], after: list[str]):
+    """Move the imports the fixes added to a cell that nothing else changed and that had no
+    import of its own (libcst adds them at the top of the program when it does not start
+    with imports: a ``!pip install`` cell, a cell of settings) to the top of the first cell
+    a fix changed: a user who re-runs the fixed cell gets its import with it, and it still
+    runs before every use. A cell of imports keeps the new ones with the others.
+
+    Returns the pieces, and for each cell whose lines moved the new line number of each of
+    its lines (1-based, by old line)."""
+    changed, import_only = [], []
+    for k, (old, new) in enumerate(zip(before, after)):
+        if old == new:
+            continue
+        old_lines, new_lines = split_lines(old), split_lines(new)
+        opcodes = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False) \
+            .get_opcodes()
+        added = [line for tag, _, _, j1, j2 in opcodes if tag == "insert"
+                 for line in new_lines[j1:j2]]
+        if all(tag in ("equal", "insert") for tag, *_ in opcodes) and \
+                all(_is_import_or_blank(line) for line in added) and \
+                not any(line.strip() and _is_import_or_blank(line) for line in old_lines):
+            import_only.append((k, opcodes, [line for line in added if line.strip()]))
+        else:
+            changed.append(k)
+    if not changed or not import_only or any(k > changed[0] for k, _, _ in import_only):
+        return after, {}
+    target = changed[0]
+    lines = split_lines(after[target])
+    at = 0  # after the cell's leading comments, blank lines and IPython lines
+    while at < len(lines) and (not lines[at].strip() or lines[at].lstrip().startswith("#") or
+                               _PLACEHOLDER.match(lines[at])):
+        at += 1
+    if at < len(lines) and lines[at][:1] in (" ", "\t"):
+        return after, {}  # the cell starts inside a block: leave the imports where they are
+    moved = [line if line.endswith(("\n", "\r")) else line + "\n"
+             for _, _, added in import_only for line in added]
+    out, moves = list(after), {}
+    for k, opcodes, _ in import_only:
+        out[k] = before[k]
+        old_of_new = {}  # a line of the fixed piece -> its line in the original piece
+        for tag, i1, _, j1, j2 in opcodes:
+            if tag == "equal":
+                old_of_new.update({j1 + d + 1: i1 + d + 1 for d in range(j2 - j1)})
+        count = len(split_lines(after[k]))
+        moves[k] = [old_of_new.get(n, 1) for n in range(1, count + 1)]
+    out[target] = "".join(lines[:at] + moved + lines[at:])
+    moves[target] = [n if n <= at else n + len(moved) for n in range(1, len(lines) + 1)]
+    return out, moves
 
 
 def _split(text: str, marker: str, count: int) -> list[str] | None:
