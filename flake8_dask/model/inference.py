@@ -150,8 +150,11 @@ def _value_method_call(m: SemanticModel, node: ast.Call, func: ast.Attribute) ->
     meth = func.attr
     kind = recv.kind
     if kind == K.CLIENT:
+        # client.compute(x) gives one Future; of a list (``client.compute(lazy)`` where
+        # ``lazy = [...]``) a list of Futures.
         single_compute = meth == "compute" and node.args and \
-            type(node.args[0]) not in (ast.List, ast.Tuple)
+            type(node.args[0]) not in (ast.List, ast.Tuple) and \
+            getattr(m.value(node.args[0]), "kind", None) != K.CONTAINER
         if meth in ("submit", "scatter") or single_compute:
             if meth == "scatter" and node.args and type(node.args[0]) in (ast.List, ast.Tuple,
                                                                           ast.ListComp):

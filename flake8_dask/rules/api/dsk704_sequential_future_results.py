@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding, Safety
 from ...model import FUNCTION_NODES, K
 from ...model import vocabulary as V
-from ...syntax import dotted, short
+from ...syntax import code, dotted, short
 from .. import _edits as E
 from ..base import Rule
 
@@ -84,11 +84,12 @@ class SequentialFutureResults(Rule):
         client = self._client_text(gen.iter, node) if (
             type(node) is ast.ListComp and call is node.elt and not call.args and
             not call.keywords and not gen.ifs and self._is_list(gen.iter)) else None
-        iterable = short(gen.iter, 30)
+        iterable, whole = short(gen.iter, 30), code(gen.iter, 30)
         yield self.report(
             node,
             f"calling .result() on each Future of '{iterable}' in turn fetches the results one "
-            f"at a time; gather them concurrently: {client or 'client'}.gather({iterable})",
+            "at a time; gather them concurrently"
+            + (f": `{client}.gather({whole})`" if client and whole else " (client.gather())"),
             fix=Safety.SAFE if client is not None else None,
             data=GatherClient(client) if client is not None else None)
 
