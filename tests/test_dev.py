@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from flake8_dask.dev import new_rule
+from flake8_dask.rules import RULES_BY_CODE
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Two free codes of the api family (7xx) for the scaffold to create.
+FREE = [f"DSK7{n:02d}" for n in range(99, 0, -1) if f"DSK7{n:02d}" not in RULES_BY_CODE][:2]
 
 
 @pytest.fixture
@@ -28,14 +31,15 @@ def checkout(tmp_path):
 
 def test_new_rule_creates_module_fixture_and_changelog_line(checkout):
     before = (checkout / "CHANGELOG.md").read_text()
-    written = new_rule(checkout, "DSK799", "scaffold-example")
-    module = checkout / "flake8_dask/rules/api/dsk799_scaffold_example.py"
-    fixture = checkout / "fixtures/dsk799_scaffold_example.py"
+    code = FREE[0]
+    written = new_rule(checkout, code, "scaffold-example")
+    module = checkout / f"flake8_dask/rules/api/{code.lower()}_scaffold_example.py"
+    fixture = checkout / f"fixtures/{code.lower()}_scaffold_example.py"
     assert written == [module, fixture, checkout / "CHANGELOG.md"]
     after = (checkout / "CHANGELOG.md").read_text()
-    assert after.count("DSK799 `scaffold-example`") == 1
+    assert after.count(f"{code} `scaffold-example`") == 1
     unreleased = after.index("## [Unreleased]")
-    assert unreleased < after.index("DSK799") < after.find("\n## [", unreleased + 1) or \
+    assert unreleased < after.index(code) < after.find("\n## [", unreleased + 1) or \
         after.find("\n## [", unreleased + 1) < 0
     assert len(after.splitlines()) == len(before.splitlines()) + 1
     # The new rule is discovered, documented in every section, and its fixture fails: the
@@ -46,7 +50,7 @@ sys.path.insert(0, {str(ROOT / 'tests')!r})
 from flake8_dask.rules import RULES_BY_CODE, DOC_SECTIONS
 from flake8_dask.checker import analyze
 from conftest import expected_findings
-rule = RULES_BY_CODE["DSK799"]
+rule = RULES_BY_CODE[{code!r}]
 assert rule.__name__ == "ScaffoldExample" and rule.name == "scaffold-example"
 assert list(rule.doc_sections()) == list(DOC_SECTIONS), list(rule.doc_sections())
 source = open({str(fixture)!r}).read()
@@ -64,7 +68,7 @@ print("ok")
     ("DSK79", "x", "is not a rule code"),
     ("dsk701", "x", "is not a rule code"),
     ("DSK899", "x", "no family"),
-    ("DSK798", "Bad_Name", "is not a rule name"),
+    (FREE[0], "Bad_Name", "is not a rule name"),
     ("DSK701", "again", "exists already"),
 ])
 def test_new_rule_refuses(checkout, code, name, error):
@@ -73,11 +77,11 @@ def test_new_rule_refuses(checkout, code, name, error):
 
 
 def test_command_line(checkout):
-    result = subprocess.run([sys.executable, "-m", "flake8_dask.dev", "new-rule", "DSK798",
+    result = subprocess.run([sys.executable, "-m", "flake8_dask.dev", "new-rule", FREE[1],
                              "cli-example", "--root", str(checkout)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert (checkout / "fixtures/dsk798_cli_example.py").is_file()
+    assert (checkout / f"fixtures/{FREE[1].lower()}_cli_example.py").is_file()
     bad = subprocess.run([sys.executable, "-m", "flake8_dask.dev", "new-rule", "DSK7", "x",
                           "--root", str(checkout)], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "is not a rule code" in bad.stderr
