@@ -80,18 +80,28 @@ def assigned_value(m, stmt: ast.stmt, name: str):
     return None
 
 
-def rebuilt_in_loop(m, loop: ast.AST) -> set[str]:
-    """The names of Dask collections that ``loop`` rebuilds from their previous value (what
-    DSK303 looks at, persisted or not), and of the values derived from them in the loop."""
+def loop_flow(loop: ast.AST):
+    """How names flow through one iteration of ``loop``: for each name assigned in it, the
+    names of the previous iteration its value comes from (``taint``), the last statement that
+    assigns it (``last``), and every ``(target, value)`` assignment in order."""
     taint: dict[str, set[str]] = {}
     last: dict[str, ast.stmt] = {}
+    assigned: list[tuple[str, ast.AST]] = []
     for s in loop_statements(loop):
-        for target, _value, reads in assignments(s):
+        for target, value, reads in assignments(s):
             carried: set[str] = set()
             for n in reads:
                 carried |= taint[n] if n in taint else {n}
             taint[target] = carried
             last[target] = s
+            assigned.append((target, value))
+    return taint, last, assigned
+
+
+def rebuilt_in_loop(m, loop: ast.AST) -> set[str]:
+    """The names of Dask collections that ``loop`` rebuilds from their previous value (what
+    DSK303 looks at, persisted or not), and of the values derived from them in the loop."""
+    taint, last, _ = loop_flow(loop)
     derived: set[str] = set()
     for name, stmt in last.items():
         if name not in taint[name]:

@@ -11,7 +11,7 @@ from ...model import COLLECTIONS, K
 from ...model import vocabulary as V
 from .._dask import compute_call
 from ..base import Rule
-from ._loops import SCOPE_NODES, assigned_value, assignments, loop_statements, names_read
+from ._loops import SCOPE_NODES, assigned_value, loop_flow, names_read
 
 _PERSIST_CLIENT_METHODS = ("persist",)
 
@@ -82,19 +82,8 @@ class MissingPersistInLoop(Rule):
     fix_title = "Persist the variable after its last assignment in the loop"
 
     def check(self, loop) -> Iterator[Finding]:
-        stmts = loop_statements(loop)
-        taint: dict[str, set[str]] = {}
-        last: dict[str, ast.stmt] = {}
-        persisted: set[str] = set()
-        for s in stmts:
-            for target, value, reads in assignments(s):
-                carried: set[str] = set()
-                for n in reads:
-                    carried |= taint[n] if n in taint else {n}
-                taint[target] = carried
-                last[target] = s
-                if self._is_persist(value, target):
-                    persisted.add(target)
+        taint, last, assigned = loop_flow(loop)
+        persisted = {target for target, value in assigned if self._is_persist(value, target)}
         for name, stmt in last.items():
             if name in persisted or name not in taint[name]:
                 continue
