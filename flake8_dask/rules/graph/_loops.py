@@ -1,13 +1,13 @@
 """Loops, for the rules of the family that look at them: the statements of an iteration,
 the names they read and assign, the Dask collections a loop rebuilds from their previous
-value (DSK303's analysis, which DSK302 uses to leave those loops to DSK303), and how a
-message names a loop."""
+value (DSK303's analysis, which DSK302 uses to leave those loops to DSK303), how a
+message names a loop, and how many items a literal ``range`` has (DSK309, DSK311)."""
 
 from __future__ import annotations
 
 import ast
 
-from ...model import COLLECTIONS, FUNCTION_NODES, LOOP_NODES, SemanticModel
+from ...model import COLLECTIONS, FUNCTION_NODES, LOOP_NODES, SemanticModel, literal_int
 
 #: Definitions: code inside them does not run in the iteration that defines them.
 SCOPE_NODES = (*FUNCTION_NODES, ast.ClassDef)
@@ -116,3 +116,21 @@ def rebuilt_in_loop(m, loop: ast.AST) -> set[str]:
 def loop_label(m, loop: ast.AST) -> str:
     kind = "a loop" if isinstance(loop, LOOP_NODES) else "a comprehension"
     return f"{kind} ({m.cite(loop.lineno)})"
+
+
+def range_length(m, node: ast.AST) -> int | None:
+    """The number of items of ``range(<literals>)`` (or ``list(range(...))``)."""
+    if type(node) is not ast.Call or node.keywords:
+        return None
+    q = m.qualname(node.func)
+    if q in ("builtins.list", "builtins.tuple") and len(node.args) == 1:
+        return range_length(m, node.args[0])
+    if q != "builtins.range" or not 1 <= len(node.args) <= 3:
+        return None
+    bounds = [literal_int(m, a) for a in node.args]
+    if None in bounds or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    try:
+        return len(range(*bounds))
+    except OverflowError:  # more items than a C ssize_t: nobody means that
+        return None

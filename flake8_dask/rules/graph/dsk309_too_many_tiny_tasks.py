@@ -10,27 +10,9 @@ from ...model import LOOP_NODES, literal_int
 from ...model import vocabulary as V
 from ..base import Rule, last_names
 from ._labels import api_label
-from ._loops import SCOPE_NODES, loop_label
+from ._loops import SCOPE_NODES, loop_label, range_length
 
 _BAG_SEQUENCE_NAMES = last_names(V.BAG_SEQUENCE_FUNCTIONS)
-
-
-def range_length(m, node: ast.AST) -> int | None:
-    """The number of items of ``range(<literals>)`` (or ``list(range(...))``)."""
-    if type(node) is not ast.Call or node.keywords:
-        return None
-    q = m.qualname(node.func)
-    if q in ("builtins.list", "builtins.tuple") and len(node.args) == 1:
-        return range_length(m, node.args[0])
-    if q != "builtins.range" or not 1 <= len(node.args) <= 3:
-        return None
-    bounds = [literal_int(m, a) for a in node.args]
-    if None in bounds or (len(bounds) == 3 and bounds[2] == 0):
-        return None
-    try:
-        return len(range(*bounds))
-    except OverflowError:  # more items than a C ssize_t: nobody means that
-        return None
 
 
 class TooManyTinyTasks(Rule):
