@@ -127,3 +127,27 @@ BOOLEAN_STRING_METHODS = frozenset({"contains", "startswith", "endswith", "match
                                     "fullmatch"})
 #: Missing-value constants that ``.loc[mask, col] = v`` and ``.mask(mask, v)`` store alike.
 NAN_CONSTANTS = frozenset({"numpy.nan", "math.nan"})
+
+#: Reductions that, called on the partition a ``map_partitions`` / ``map_blocks`` function
+#: receives, give a statistic of that partition alone (DSK410).
+PARTITION_STATISTIC_METHODS = frozenset({
+    "mean", "std", "var", "sum", "min", "max", "median", "quantile", "sem", "prod", "ptp",
+    "nanmean", "nanstd", "nanvar", "nansum", "nanmin", "nanmax", "nanmedian",
+})
+#: NumPy functions that reduce their first argument the same way (DSK410).
+PARTITION_STATISTIC_FUNCTIONS = frozenset(f"numpy.{n}" for n in (
+    "mean", "std", "var", "sum", "min", "max", "amin", "amax", "median", "quantile",
+    "percentile", "ptp", "nanmean", "nanstd", "nanvar", "nansum", "nanmin", "nanmax",
+    "nanmedian", "nanquantile", "nanpercentile"))
+#: Methods whose result is still the partition's rows, or a part of them (``df.x.abs()``,
+#: ``df.dropna()``) (DSK410).
+PARTITION_PRESERVING_METHODS = frozenset({
+    "abs", "astype", "copy", "round", "to_numpy", "ravel", "flatten", "dropna", "fillna",
+    "sort_values", "sort_index", "reset_index", "rename", "assign", "drop",
+})
+#: Element-wise methods that combine their receiver with an argument (``s.fillna(v)``,
+#: ``s.clip(upper=v)``, ``s.sub(v)``) (DSK410).
+ELEMENTWISE_COMBINING_METHODS = frozenset({
+    "fillna", "clip", "sub", "subtract", "div", "divide", "truediv", "floordiv", "add", "mul",
+    "multiply", "gt", "ge", "lt", "le", "eq", "ne", "where", "mask",
+})
