@@ -127,3 +127,11 @@ BOOLEAN_STRING_METHODS = frozenset({"contains", "startswith", "endswith", "match
                                     "fullmatch"})
 #: Missing-value constants that ``.loc[mask, col] = v`` and ``.mask(mask, v)`` store alike.
 NAN_CONSTANTS = frozenset({"numpy.nan", "math.nan"})
+
+#: Dask readers whose ``blocksize=`` sets the bytes read into one partition (DSK505).
+BLOCKSIZE_READERS = frozenset({"dask.dataframe.read_csv", "dask.dataframe.read_table",
+                               "dask.dataframe.read_json"})
+#: File suffixes fsspec infers a compression from: Dask reads such a file whole, whatever the
+#: ``blocksize`` (read_csv warns and sets it to None).
+COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "zip", "xz", "lzma", "zst", "lz4", "sz",
+                                 "snappy"})
