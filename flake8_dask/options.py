@@ -59,6 +59,7 @@ class Options:
     tiny_task_count: int = 100_000
     tiny_chunk_elements: int = 10_000
     tiny_chunk_blocks: int = 100_000
+    max_chunk_bytes: int = 1 << 30
     report_partition_mutation: bool = False
     #: Set by a front end that analyses a Jupyter notebook's cells (not a user option):
     #: module-level code in a notebook never runs in a re-imported worker (DSK601).
@@ -103,6 +104,9 @@ OPTION_HELP = {
                            "Default: 10000",
     "tiny_chunk_blocks": "DSK501: tiny blocks are reported when the array has more blocks "
                          "than this. Default: 100000",
+    "max_chunk_bytes": "DSK505: literal array chunks, and read_csv/read_table/read_json "
+                       "blocksizes and repartition partition sizes, of more bytes than this "
+                       "are oversized. Default: 1073741824 (1 GiB)",
     "report_partition_mutation": "DSK207: also report in-place changes of the partition, "
                                  "block or element a per-chunk function (map_partitions, "
                                  "map_blocks, apply, ...) receives. Default: false",

@@ -206,6 +206,8 @@ SNIPPETS = [
     [(0, "{a} = dd.read_csv({s})"),  # DSK404
      (0, "{v} = {a}.groupby('user').apply(lambda g: g.amount.sum())")],
     [(0, "{v} = da.ones((10_000, 10_000), chunks=(10, 10))")],  # DSK501
+    [(0, "{a} = da.random.random((200_000, 200_000), chunks=(200_000, 10_000))"),  # DSK505
+     (0, "{v} = {a}.rechunk({{0: -1}})")],
     [(0, "{a} = dd.read_csv({s})"), (0, "{v} = {a}.values[:10]")],  # DSK503
     [(0, "{a} = da.ones(10, chunks=5)"), (0, "{v} = float({a}.sum())"),  # DSK504
      (0, "{b} = np.asarray({a})")],

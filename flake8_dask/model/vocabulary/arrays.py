@@ -49,3 +49,23 @@ ELEMENTWISE_BINARY_FUNCTIONS = frozenset(
 #: ``map_blocks``/``blockwise`` keywords that set the output's blocks from the inputs'.
 ARRAY_BLOCK_LAYOUT_KEYWORDS = frozenset({"chunks", "drop_axis", "new_axis", "adjust_chunks",
                                          "new_axes", "concatenate", "align_arrays"})
+
+#: Bytes per element of the NumPy dtypes a creator's ``dtype=`` can name, by the name as a
+#: string (``"float32"``, ``"f4"``, ``"<f4"`` without its byte order) or as the last name of
+#: ``numpy.X`` / ``builtins.X`` (``np.float32``, ``float``). Not listed: unknown (silent).
+DTYPE_ITEMSIZES = {
+    name: size for size, names in (
+        (1, "bool bool_ b1 ? int8 i1 uint8 u1 b B byte ubyte"),
+        (2, "int16 i2 uint16 u2 float16 f2 half e h H short ushort"),
+        (4, "int32 i4 uint32 u4 float32 f4 single f i I intc uintc"),
+        (8, "int64 i8 uint64 u8 float64 f8 double d float int int_ intp uintp l L q Q "
+            "longlong ulonglong complex64 c8 F datetime64 M8 timedelta64 m8"),
+        (16, "complex128 c16 complex complex_ cdouble D"),
+    ) for name in names.split()
+}
+#: Creators whose default dtype is not float64 or int64 (8 bytes): the element size comes
+#: from the fill value (``da.full(shape, True)`` is boolean).
+FILL_VALUE_DTYPE_FUNCTIONS = frozenset({"dask.array.full", "numpy.full"})
+#: Creators whose second positional argument is the dtype (``np.zeros(shape, "f4")``).
+DTYPE_SECOND_FUNCTIONS = frozenset(
+    f"{lib}.{n}" for lib in ("dask.array", "numpy") for n in ("ones", "zeros", "empty"))

@@ -151,3 +151,10 @@ ELEMENTWISE_COMBINING_METHODS = frozenset({
     "fillna", "clip", "sub", "subtract", "div", "divide", "truediv", "floordiv", "add", "mul",
     "multiply", "gt", "ge", "lt", "le", "eq", "ne", "where", "mask",
 })
+#: Dask readers whose ``blocksize=`` sets the bytes read into one partition (DSK505).
+BLOCKSIZE_READERS = frozenset({"dask.dataframe.read_csv", "dask.dataframe.read_table",
+                               "dask.dataframe.read_json"})
+#: File suffixes fsspec infers a compression from: Dask reads such a file whole, whatever the
+#: ``blocksize`` (read_csv warns and sets it to None).
+COMPRESSED_SUFFIXES = frozenset({"gz", "bz2", "zip", "xz", "lzma", "zst", "lz4", "sz",
+                                 "snappy"})

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
 from ...model import OWN_LAYOUT_CALL_NAMES
-from ...model import vocabulary as V
-from ...syntax import callee_name, short
-from .. import _edits as E
+from ...syntax import short
 from ..base import Rule
+from ._chunks import auto_chunks, chunks_argument, may_set_chunks
 from ._labels import call_label
-
-#: Callee names that may take ``chunks`` positionally.
-_POSITIONAL_CHUNKS = frozenset(q.rpartition(".")[2] for q in V.DASK_ARRAY_CHUNKS_POSITION) | \
-    frozenset(q.rpartition(".")[2] for q in V.ARRAY_RECHUNK_FUNCTIONS)
-
-
-@dataclass(frozen=True)
-class ChunksArgument:
-    """Where the literal chunks are in the call: the ``chunks=`` keyword, or the positional
-    argument ``index``; ``per_axis``: a per-axis dict."""
-    per_axis: bool
-    keyword: bool = False
-    index: int | None = None
 
 
 class TinyChunks(Rule):
@@ -91,9 +76,7 @@ class TinyChunks(Rule):
     fix_title = 'Let Dask choose the chunks: chunks="auto"'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
-        if not (any(kw.arg == "chunks" for kw in node.keywords) or (
-                len(node.args) >= 2 and callee_name(node) in _POSITIONAL_CHUNKS) or (
-                node.args and callee_name(node) == "rechunk")):
+        if not may_set_chunks(node):
             return
         layout = self.model.array_layout(node)
         if layout is None or layout.chunks is None or layout.node is not node:
@@ -103,7 +86,7 @@ class TinyChunks(Rule):
                 elements >= self.options.tiny_chunk_elements:
             return
         plural = "s" if elements != 1 else ""
-        data = self._fix_facts(node, layout.spec)
+        data = chunks_argument(node, layout.spec)
         yield self.report(
             node,
             f"{call_label(node)} with chunks={short(layout.spec)} splits the {layout.shape} "
@@ -113,36 +96,5 @@ class TinyChunks(Rule):
             'the number of blocks); use chunks="auto" or blocks of about 100 MB',
             fix=Safety.UNSAFE if data is not None else None, data=data)
 
-    @staticmethod
-    def _fix_facts(call: ast.Call, spec) -> ChunksArgument | None:
-        """Where the literal chunks are in ``call``: ``keyword`` or positional ``index``, and
-        whether they are a per-axis dict. None: not literal chunks, no fix."""
-        t = type(spec)
-        literal = (t is ast.Constant and type(spec.value) is int) or t in (ast.Tuple, ast.List) \
-            or (t is ast.Dict and None not in spec.keys)
-        if not literal:
-            return None
-        if any(kw.value is spec for kw in call.keywords):
-            return ChunksArgument(per_axis=t is ast.Dict, keyword=True)
-        if any(a is spec for a in call.args):
-            return ChunksArgument(per_axis=t is ast.Dict, index=call.args.index(spec))
-        return None
-
     def fix(self, node, finding):
-        import libcst as cst
-
-        data = finding.fix.data
-        auto = cst.SimpleString('"auto"')
-        if data.keyword:
-            old = next(a.value for a in node.args
-                       if a.keyword is not None and a.keyword.value == "chunks")
-        else:
-            old = node.args[data.index].value
-        new = auto
-        if data.per_axis:
-            new = old.with_changes(elements=[e.with_changes(value=auto) for e in old.elements])
-        if data.keyword:
-            return E.with_keyword(node, "chunks", new)
-        args = list(node.args)
-        args[data.index] = args[data.index].with_changes(value=new)
-        return node.with_changes(args=args)
+        return auto_chunks(node, finding.fix.data)
