@@ -223,12 +223,16 @@ SNIPPETS = [
     [(0, "def {f}({xs}):"), (1, "{c} = LocalCluster(n_workers=2)"),  # DSK602
      (1, "{b} = Client({c})"), (1, "return {b}.gather({b}.map(inc, {xs}))"),
      (0, "for {i} in range(3):"), (1, "{f}([{i}])")],
+    [(0, "{a} = dd.read_csv({s})"), (0, "print(f'mean: {{{a}.x.mean():.2f}}')")],  # DSK706
+    [(0, "{a} = da.ones(10, chunks=5)"), (0, "logging.info('total %s', {a}.sum() + 1)")],
+    [(0, "{c} = Client()"), (0, "{v} = {c}.submit(inc, 1)"),
+     (0, "{d} = 'got ' + str({v}) + '; %s' % (delayed(inc)(2),)")],
 ]
 HEADER = ["import dask", "import dask.array as da", "import dask.bag as db",
           "import dask.dataframe as dd", "from dask import delayed",
           "from dask.distributed import Client", "from dask.distributed import get_client",
           "from dask.distributed import LocalCluster",
-          "import random", "import numpy as np",
+          "import random", "import numpy as np", "import logging",
           "import pandas as pd"]
 #: A module-level function the snippets call (DSK301 needs a known function).
 FUNCTION = [(0, ""), (0, "def inc(x):"), (1, "return x + 1"), (0, "")]

@@ -108,3 +108,29 @@ IMPLICIT_COMPUTE_CONVERSIONS = {
 }
 #: Calls that compute a whole collection to answer a small question (``len(ddf)``).
 IMPLICIT_COMPUTE_QUERIES = {"builtins.len": _FRAME_KINDS}
+
+# --------------------------------------------------------------------------------------------
+# Text built from values (DSK706)
+# --------------------------------------------------------------------------------------------
+
+#: The logging calls that format their message with ``msg % args``: the module's functions
+#: and a Logger's methods (``log`` takes the level first).
+LOGGING_FUNCTIONS = frozenset({
+    "logging.debug", "logging.info", "logging.warning", "logging.warn", "logging.error",
+    "logging.exception", "logging.critical", "logging.fatal", "logging.log",
+})
+LOGGER_METHODS = frozenset(q.rpartition(".")[2] for q in LOGGING_FUNCTIONS)
+#: Calls that return a ``logging.Logger``.
+LOGGER_FACTORIES = frozenset({"logging.getLogger"})
+#: Calls that show the author handles a value as lazy (computes, waits for or shows the
+#: graph of it): a value passed to one, or the receiver of such a method, elsewhere in the
+#: same scope is printed on purpose (a tutorial showing laziness, a progress line).
+LAZY_HANDLING_FUNCTIONS = frozenset({
+    "dask.compute", "dask.persist", "dask.visualize", "dask.array.compute",
+    "dask.dataframe.compute", "dask.bag.compute", "distributed.wait",
+    "distributed.as_completed", "distributed.progress", "distributed.fire_and_forget",
+})
+LAZY_HANDLING_METHODS = frozenset({
+    "compute", "persist", "result", "done", "visualize", "cancel", "exception",
+    "add_done_callback", "gather", "__dask_graph__",
+})
