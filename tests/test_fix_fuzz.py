@@ -219,6 +219,8 @@ SNIPPETS = [
      (0, "{d} = {b}.submit({f}, 1)")],
     [(0, "def {f}({xs}):"), (1, "{v} = []"), (1, "for {i} in {xs}:"),  # DSK302
      (2, "{v}.append(delayed(inc)({i}).compute())"), (1, "return {v}")],
+    [(0, "{a} = dd.read_csv({s})"), (0, "{v} = {a}.x.mean().compute()"),  # DSK310
+     (0, "{d} = {a}[{a}.x > 0].y.std().compute()  # spread")],
     [(0, "{a} = dd.read_csv({s})"), (0, "{a}.loc[{a}.x < 0, 'x'] = 0")],  # DSK409
     [(0, "def {f}({xs}):"), (1, "{c} = LocalCluster(n_workers=2)"),  # DSK602
      (1, "{b} = Client({c})"), (1, "return {b}.gather({b}.map(inc, {xs}))"),

@@ -40,6 +40,25 @@ DASK_DATAFRAME_FUNCTIONS_RETURNING = {
     )},
 }
 
+#: Functions that make a Dask collection whose tasks read storage (files, a database, a
+#: store), so each compute reads it again unless the collection is persisted (DSK310).
+#: In-memory constructors (``from_pandas``, ``from_array``, ``from_sequence``) are not here.
+COLLECTION_READERS = frozenset({
+    *(f"dask.dataframe.{n}" for n in (
+        "read_csv", "read_parquet", "read_json", "read_table", "read_fwf", "read_hdf",
+        "read_sql", "read_sql_table", "read_sql_query", "read_orc", "from_map",
+        "from_delayed")),
+    *(f"dask_geopandas.{n}" for n in ("read_file", "read_parquet", "read_feather")),
+    *(f"dask.array.{n}" for n in ("from_zarr", "from_npy_stack", "from_tiledb",
+                                  "from_delayed", "image.imread")),
+    *(f"dask.bag.{n}" for n in ("read_text", "read_avro", "from_url", "from_delayed")),
+})
+
+#: Of those, readers whose row count ``len()`` answers from the files' metadata, reading no
+#: data (dask-expr optimises ``Len`` of a parquet read to a literal; DSK310).
+METADATA_LENGTH_READERS = frozenset({"dask.dataframe.read_parquet",
+                                     "dask_geopandas.read_parquet"})
+
 DASK_ARRAY_CREATORS = frozenset({
     "from_array", "from_zarr", "from_delayed", "from_npy_stack", "from_tiledb", "asarray",
     "asanyarray", "array", "ones", "zeros", "empty", "full", "ones_like", "zeros_like",
