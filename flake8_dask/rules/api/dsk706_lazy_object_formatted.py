@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ...findings import Finding, Safety
-from ...model import PARTITIONED, K
+from ...model import PARTITIONED, K, single_assignment
 from ...model import vocabulary as V
 from ...syntax import code, short
 from .. import _edits as E
@@ -209,6 +209,29 @@ class LazyObjectFormatted(Rule):
                 # name then holds ``.`` or ``[`` and matched nothing above
                 yield from self._formatted(arg, "a '.format()' field", spec=bool(spec))
 
+    def _grouped(self, expr: ast.AST, depth: int = 0) -> bool:
+        """``expr`` is the result of a ``groupby`` (or ``resample``, ``rolling``...): a table
+        of results per group, like a reduction (``groupby(k).apply(f)`` as much as
+        ``groupby(k).x.sum()``, so that DSK404's rewrite of one into the other does not
+        make this rule report a line it did not report before)."""
+        m = self.model
+        while depth < 8:
+            t = type(expr)
+            if t is ast.Name:
+                expr = single_assignment(m, expr)
+                if expr is None:
+                    return False
+            elif t in (ast.Attribute, ast.Subscript):
+                expr = expr.value
+            elif t is ast.Call and type(expr.func) is ast.Attribute:
+                expr = expr.func.value
+            else:
+                return False
+            if m.kind(expr) == K.GROUPBY:
+                return True
+            depth += 1
+        return False
+
     # ------------------------------------------------------------------ the value
     def _formatted(self, expr: ast.AST, how: str, spec: bool = False) -> Iterator[Finding]:
         if _textual(expr):
@@ -217,7 +240,8 @@ class LazyObjectFormatted(Rule):
         v = m.value(expr)
         if v is None:
             return
-        if v.kind not in _VALUE_KINDS and not (v.kind in PARTITIONED and m.reduced(expr)):
+        if v.kind not in _VALUE_KINDS and not (v.kind in PARTITIONED and (
+                m.reduced(expr) or self._grouped(expr))):
             return
         if expects_failure(m, expr) or self._shown_on_purpose(expr):
             return
