@@ -12,6 +12,7 @@ module may import its own package's submodules without a circle).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def _targets(module: str, node: ast.AST) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=None)  # the package does not change during a test run
 def import_graph(*, type_checking: bool = False) -> dict[str, set[str]]:
     graph = {}
     for module, path in MODULES.items():

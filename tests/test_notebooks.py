@@ -48,6 +48,7 @@ def fix(text_, **kw):
 
 
 # ------------------------------------------------------------------ end to end
+@pytest.mark.runtime  # runs the fix command in a process
 def test_end_to_end_notebook(tmp_path):
     nb = notebook([
         markdown(["# Title é\n", "text"]),

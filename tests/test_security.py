@@ -173,6 +173,7 @@ _AUDIT = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.runtime  # runs the fix command in a process
 def test_audit_no_import_exec_write_process_or_network(tmp_path):
     path, marks = plant(tmp_path)
     script = tmp_path / "audit_run.py"
