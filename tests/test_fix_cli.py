@@ -329,3 +329,28 @@ def test_unencodable_fix_is_not_written(tmp_path, cli, monkeypatch, test_rules):
     monkeypatch.setattr(PersistStatement, "fix", fix)
     code, out, err = cli("--isolated", "a.py", cwd=tmp_path)
     assert a.read_bytes() == source and "cannot be encoded as ascii" in err and code == 1
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--select", "DSK999"], "unknown rule selector 'DSK999' in select"),
+    (["--select", "DKS"], "unknown rule selector 'DKS' in select"),  # a typo selects nothing
+    (["--extend-select", "DSK8"], "unknown rule selector 'DSK8' in extend-select"),
+    (["--select", "dsk101"], "codes are upper case: DSK101"),
+])
+def test_a_selector_that_selects_nothing_is_an_error(tmp_path, cli, args, says):
+    """A CI gate must not pass by checking nothing (Ruff: "Unknown rule selector")."""
+    write(tmp_path / "a.py", BLOCKING)
+    code, out, err = cli(*args, "a.py", cwd=tmp_path)
+    assert code == 2 and says in err and out == "", err
+
+
+def test_selectors_that_select_rules_and_other_plugins_codes_in_config(tmp_path, cli):
+    write(tmp_path / "a.py", BLOCKING)
+    for ok in ("DSK", "DSK1", "DSK101", "D", "DSK1,DSK7"):
+        assert cli("--isolated", "--select", ok, "a.py", cwd=tmp_path)[0] == 1, ok
+    # flake8 reads the same section: other plugins' codes there are not ours to refuse
+    write(tmp_path / "setup.cfg", "[flake8]\nselect = E,W,F,B950,DSK1\n")
+    assert cli("a.py", cwd=tmp_path)[0] == 1
+    write(tmp_path / "setup.cfg", "[flake8]\nextend-select = DSK999\n")
+    code, _, err = cli("a.py", cwd=tmp_path)
+    assert code == 2 and "unknown rule selector 'DSK999' in extend-select" in err

@@ -103,6 +103,20 @@ class UsageError(Exception):
     pass
 
 
+def _check_selector(code: str, option: str, from_cli: bool) -> None:
+    """A selector must select something, as Ruff's do: a ``DSK`` prefix that no rule has
+    (``DSK999``), or, on this command's own command line, a code that selects no
+    flake8-dask rule (``DKS``, a typo), is an error. In a config file, other plugins' codes
+    (``E``, ``B950``) are flake8's business and pass."""
+    known = (*rules.RULES_BY_CODE, "DSK000")
+    if any(k.startswith(code) for k in known):
+        return
+    if code.startswith("DSK") or from_cli:
+        raise ConfigError(f"unknown rule selector {code!r} in {option}: no flake8-dask rule "
+                          f"code starts with it (codes run from {min(rules.RULES_BY_CODE)} "
+                          f"to {max(rules.RULES_BY_CODE)}; `--explain CODE` shows one)")
+
+
 def _settings_from(args, config) -> tuple[Settings, list[str]]:
     """Selection, plugin options and exclude patterns: config file, then command line."""
     values = dict(config.values)
@@ -119,7 +133,13 @@ def _settings_from(args, config) -> tuple[Settings, list[str]]:
         raw, _ = pick(name)
         if raw is None:
             return None
-        return tuple(validate_codes(name.replace("_", "-"), comma_separated(raw)))
+        option = name.replace("_", "-")
+        found = tuple(validate_codes(option, comma_separated(raw)))
+        if name in ("select", "extend_select"):
+            from_cli = getattr(args, name, None) is not None
+            for code in found:
+                _check_selector(code, option, from_cli)
+        return found
 
     decider = Decider(select=codes("select"), extend_select=codes("extend_select") or (),
                       ignore=codes("ignore"), extend_ignore=codes("extend_ignore") or (),

@@ -105,8 +105,10 @@ def load_config(config: str | None = None, *, isolated: bool = False) -> FileCon
 def validate_codes(option: str, codes: list[str]) -> list[str]:
     for code in codes:
         if not VALID_CODE_PREFIX.match(code):
-            raise ConfigError(f"error code {code!r} supplied to {option!r} does not match "
-                              f"{VALID_CODE_PREFIX.pattern!r}")
+            hint = (f"; codes are upper case: {code.upper()}"
+                    if VALID_CODE_PREFIX.match(code.upper()) else
+                    "; a code is 1 to 3 capital letters and up to 3 digits, like DSK101")
+            raise ConfigError(f"{option}: {code!r} is not an error code{hint}")
     return codes
 
 
