@@ -105,7 +105,7 @@ class UsageError(Exception):
 
 def _check_selector(code: str, option: str, from_cli: bool) -> None:
     """A selector must select something, as Ruff's do: a ``DSK`` prefix that no rule has
-    (``DSK999``), or, on this command's own command line, a code that selects no
+    (a code past the last rule), or, on this command's own command line, a code that selects no
     flake8-dask rule (``DKS``, a typo), is an error. In a config file, other plugins' codes
     (``E``, ``B950``) are flake8's business and pass."""
     known = (*rules.RULES_BY_CODE, "DSK000")
