@@ -45,6 +45,9 @@ class SemanticModel(Values, Bindings, Structure, Tasks, Cells, DepthGuard):
     options: Options = field(default_factory=Options)
     #: The module's text, for the few questions the tree cannot answer (a notebook's cells).
     source: str | None = None
+    #: The other modules of the project (:class:`~.summary.ProjectView`), or None when the
+    #: file is checked on its own.
+    project: object = None
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self) -> None:
