@@ -107,7 +107,8 @@ def site_text(sites, cite=None) -> str:
     """Where a task function was handed to Dask, for a message: the first of its sites
     (``passed to client.map at line 12``, ``decorated with @delayed at line 3``). ``cite``
     names a line (the model's ``cite``: ``cell 3, line 2`` in a notebook)."""
-    site = min(sites, key=lambda s: s.line)
+    site = min(sites, key=lambda s: (s.line == 0, s.line))  # this module's sites first
     verb = "decorated with" if site.api.startswith("@") else "passed to"
-    where = cite(site.line) if cite is not None else f"line {site.line}"
+    place = getattr(site, "place", None)
+    where = place if place else cite(site.line) if cite is not None else f"line {site.line}"
     return f"{verb} {site.api} at {where}"

@@ -67,16 +67,25 @@ def _value_call(m: SemanticModel, node: ast.Call) -> Value | None:
         v = _value_of_qualified_call(m, node, q)
         if v is not None:
             return v
+        if not q.startswith("builtins.") and m.project is not None:
+            return m.imported_value(func, q)
     if type(func) is ast.Call and m.qualname(func.func) in V.DELAYED_FUNCTIONS:
         return _v(K.DELAYED, node)
     if type(func) is ast.Attribute:
-        return _value_method_call(m, node, func)
-    fn = m.function_of(func) if type(func) is ast.Name else None
+        v = _value_method_call(m, node, func)
+        if v is not None:
+            return v
+        fn = m.method_of(func)  # ``self.load()``, ``loader.load()`` of a local class
+        return m.return_value(fn) if fn is not None else None
+    fn = m.function_of(func) if type(func) in (ast.Name, ast.Lambda) else None
     if fn is not None:
         if m.is_delayed_decorated(fn):
             return _v(K.DELAYED, node)
         if m.is_generator_function(fn):
             return _v(K.RESOURCE, node, f"a generator from {fn.name}()")
+        return m.return_value(fn)
+    if q is None and type(func) is ast.Name and m.project is not None:
+        return m.imported_value(func, None)  # ``from .io import load``
     return None
 
 

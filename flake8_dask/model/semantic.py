@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..options import Options
 from .bindings import Bindings
+from .boundaries import Boundaries
 from .cells import Cells
 from .guard import DepthGuard
 from .scopes import Scope, ScopeBuilder
@@ -40,7 +41,7 @@ _ALWAYS_COLLECTED = frozenset({ast.Call, ast.Yield, ast.YieldFrom})
 
 
 @dataclass
-class SemanticModel(Values, Bindings, Structure, Tasks, Cells, DepthGuard):
+class SemanticModel(Values, Boundaries, Bindings, Structure, Tasks, Cells, DepthGuard):
     tree: ast.AST
     options: Options = field(default_factory=Options)
     #: The module's text, for the few questions the tree cannot answer (a notebook's cells).
@@ -124,4 +125,5 @@ class SemanticModel(Values, Bindings, Structure, Tasks, Cells, DepthGuard):
         self._orders = {}
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
+        self.__dict__.pop("_boundaries", None)
         self.nodes, self.calls, self.functions = {}, [], []

@@ -34,9 +34,12 @@ class TaskSite:
     lazy: bool  # runs at compute time (delayed, collection methods) vs at submit time
     per_chunk: bool  # runs once per partition, block, row or element
     call: ast.AST | None = None  # the entry-point call (or decorator)
+    #: Where, when it is in another module of the project (``pkg/driver.py:12``); the
+    #: ``line`` is then 0.
+    place: str | None = None
 
     def describe(self) -> str:
-        return f"{self.api} at line {self.line}"
+        return f"{self.api} at {self.place}" if self.place else f"{self.api} at line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,32 @@ def _through_parameter(m: SemanticModel, name: ast.Name):
             yield fn, call, helper
 
 
+def _remote_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
+    """The top-level functions of this module that other modules of the project hand to Dask
+    (``from .tasks import record`` then ``client.submit(record, x)`` in ``driver.py``)."""
+    defs = {b.name: b.node for bs in m.module_scope.bindings.values() if len(bs) == 1
+            for b in bs if b.kind == "def"}
+    if not defs:
+        return
+    try:
+        remote = m.project.task_sites()
+    except Exception:  # the project's files are not ours to fail on
+        return
+    for name, places in (remote or {}).items():
+        fn = defs.get(name)
+        if fn is None or type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            continue
+        for place in places[:20]:
+            if isinstance(place, dict):  # {"api", "place", "lazy", "per_chunk"}
+                api, where = str(place.get("api") or ""), str(place.get("place") or "")
+                lazy, per_chunk = place.get("lazy") is True, place.get("per_chunk") is True
+            else:  # "client.submit in pkg/driver.py:12": nothing said about chunks
+                api, _, where = str(place).partition(" in ")
+                lazy, per_chunk = True, False
+            yield TaskSite(fn, api.strip() or "a task entry point", 0, lazy, per_chunk,
+                           place=where.strip() or None)
+
+
 class Tasks:
     """The task queries of :class:`~.semantic.SemanticModel` (a mixin)."""
 
@@ -222,6 +251,9 @@ class Tasks:
             tasks: dict[ast.AST, list[TaskSite]] = {}
             for site in find_task_sites(self):
                 tasks.setdefault(site.function, []).append(site)
+            if self.project is not None:
+                for site in _remote_task_sites(self):
+                    tasks.setdefault(site.function, []).append(site)
             self._tasks = tasks
         return self._tasks
 

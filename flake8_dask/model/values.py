@@ -13,6 +13,7 @@ import fnmatch
 
 from . import vocabulary as V
 from .arrays import OWN_LAYOUT_CALL_NAMES
+from .boundaries import returns_of
 from .arrays import array_layout as _array_layout
 from .guard import IN_PROGRESS, MAX_DEPTH, MISSING, TooDeep
 from .inference import VALUE_HANDLERS, element
@@ -27,6 +28,8 @@ _ANNOTATION_KINDS = {
     "dask.array.Array": K.ARRAY,
     "dask.bag.Bag": K.BAG,
     "dask.Delayed": K.DELAYED,
+    "dask.dataframe.Scalar": K.SCALAR,
+    "distributed.LocalCluster": K.CLUSTER,
 }
 
 
@@ -94,17 +97,35 @@ class Values:
             return False
         t = type(expr)
         if t is ast.Name:
+            # every value the name can hold is reduced, or not a collection at all
+            # (``total = 0`` then ``total += x.sum()``)
             bindings = self.reaching_bindings(expr)
-            if len(bindings) != 1:
-                return False
-            b = bindings[0]
-            if b.kind != "assign" or b.index is not None or b.value is None:
-                return False
-            return self.reduced(b.value, _depth + 1)
+            reduced = False
+            for b in bindings:
+                if b.kind == "augassign":
+                    value = b.value.value
+                elif b.kind == "assign" and b.index is None and b.value is not None:
+                    value = b.value
+                else:
+                    return False
+                if self.reduced(value, _depth + 1):
+                    reduced = True
+                elif self.is_collection(value):
+                    return False
+            return reduced
         if t is ast.Call:
             func = expr.func
             q = self.qualname(func)
             if q is None:
+                if type(func) is ast.Name:  # a function of this module that reduces
+                    fn = self.function_of(func)
+                    if fn is None:
+                        return False
+                    if type(fn) is ast.Lambda:
+                        return self.reduced(fn.body, _depth + 1)
+                    results = [r.value for r in returns_of(fn) if r.value is not None]
+                    return bool(results) and all(self.reduced(r, _depth + 1)
+                                                 for r in results)
                 # a method: ``x.sum()``, ``ddf.x.describe()``, or one after a reduction
                 return type(func) is ast.Attribute and (
                     func.attr in V.REDUCTION_METHODS or self.reduced(func.value, _depth + 1))
@@ -168,7 +189,7 @@ class Values:
         if kind == "with":
             return self._with_value(b)
         if kind == "param":
-            return self._annotation_value(b.node.annotation, b.node)
+            return self.parameter_value(b)
         if kind == "annotation":
             return self._annotation_value(b.value, b.node)
         return None
@@ -192,7 +213,7 @@ class Values:
         # None. A loop, not recursion: a union can be thousands of members deep.
         while ann is not None:
             if type(ann) is ast.Constant and isinstance(ann.value, str):
-                return None  # string annotations are not parsed (rare in Dask code)
+                return self._string_annotation_value(ann.value, node)
             if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
                 ann = next((side for side in (ann.left, ann.right)
                             if not (type(side) is ast.Constant and side.value is None)), None)
@@ -212,6 +233,46 @@ class Values:
             return None
         origin = "parameter" if kind == K.CLIENT else None
         return Value(kind, V.KIND_NAMES[kind], origin=origin, node=node)
+
+    def _string_annotation_value(self, text: str, node: ast.AST) -> Value | None:
+        """``"dd.DataFrame"``, ``"Optional[dd.DataFrame]"``: a forward reference, resolved
+        through the module's imports (the parsed text is not part of the tree)."""
+        if len(text) > 200:
+            return None
+        try:
+            ann = ast.parse(text.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return None
+        while True:  # the first member of a union that is not None
+            if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
+                ann = ann.right if type(ann.left) is ast.Constant else ann.left
+            elif type(ann) is ast.Subscript and \
+                    self._module_qualname(ann.value) in ("typing.Optional", "typing.Union"):
+                ann = ann.slice
+                if type(ann) is ast.Tuple:
+                    ann = next((e for e in ann.elts if type(e) is not ast.Constant), None)
+            else:
+                break
+        q = self._module_qualname(ann) if ann is not None else None
+        kind = _ANNOTATION_KINDS.get(q) if q else None
+        if kind is None:
+            return None
+        origin = "parameter" if kind == K.CLIENT else None
+        return Value(kind, V.KIND_NAMES[kind], origin=origin, node=node)
+
+    def _module_qualname(self, node: ast.AST) -> str | None:
+        """The qualified name of a dotted expression that is not in the tree, through the
+        imports of the module scope."""
+        parts = []
+        while type(node) is ast.Attribute:
+            parts.append(node.attr)
+            node = node.value
+        if type(node) is not ast.Name:
+            return None
+        bindings = self.module_scope.bindings.get(node.id, ())
+        if len(bindings) != 1 or bindings[0].kind != "import" or not bindings[0].qualname:
+            return None
+        return V.canonical(".".join([bindings[0].qualname, *reversed(parts)]))
 
     def _name_value(self, node: ast.Name) -> Value | None:
         bindings = self.reaching_bindings(node)
@@ -263,7 +324,12 @@ class Values:
                     self._parents[b.node].value is None:
                 v = self._annotation_value(b.value, b.node)
             else:
+                hits = self._cycle_hits
                 v = self.value(b.value) if b.value is not None else None
+                if v is None and self._cycle_hits != hits:
+                    # ``self.data = self.data.persist()``: a rebinding from the attribute
+                    # itself says nothing new about its kind (as for plain names)
+                    continue
             if v is None:
                 return None
             if result is not None and v.kind != result.kind:

@@ -29,7 +29,9 @@ def captures_by_value(m, fn) -> bool:
     scope = m.scope_of(fn)
     if scope.kind in ("function", "lambda", "comprehension"):
         return True  # a nested def
-    return scope is m.module_scope and m.has_main_guard  # a script's functions
+    # a script's functions, and a notebook's: IPython runs the cells in ``__main__``
+    # (benchmarks/verification/notebook_functions_by_value.py)
+    return scope is m.module_scope and (m.has_main_guard or m.options.notebook)
 
 
 class CaptureRule(Rule):

@@ -110,8 +110,12 @@ class ComputeInTask(Rule):
             return [func.value]
         return [a.value if type(a) is ast.Starred else a for a in node.args]
 
-    def _free_collection(self, exprs, fn) -> tuple[str, ast.AST] | None:
+    def _free_collection(self, exprs, fn, _seen=None) -> tuple[str, ast.AST] | None:
+        """The first free collection the computed expressions refer to, directly or through
+        local names of the task bound from one (``part = sales[sales.region == r]`` then
+        ``part.x.sum().compute()``)."""
         m = self.model
+        seen = set() if _seen is None else _seen
         for expr in exprs:
             for n in ast.walk(expr):
                 if type(n) is ast.Name and type(n.ctx) is ast.Load:
@@ -119,6 +123,14 @@ class ComputeInTask(Rule):
                         v = m.value(n)
                         if v is not None and v.kind in COLLECTIONS:
                             return f"'{n.id}'", n
+                    elif len(seen) < 20 and n.id not in seen:
+                        seen.add(n.id)
+                        local = [b.value for b in m.reaching_bindings(n)
+                                 if b.kind == "assign" and b.value is not None]
+                        if local and m.is_collection(n):
+                            found = self._free_collection(local, fn, seen)
+                            if found is not None:
+                                return found
                 elif type(n) is ast.Attribute and type(n.value) is ast.Name and \
                         m.class_of_instance(n.value) is not None:
                     v = m.value(n)

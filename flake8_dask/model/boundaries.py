@@ -1,0 +1,380 @@
+"""Kinds that cross boundaries: parameters, return values, and the functions and task sites
+of the other modules of the project.
+
+A mixin of :class:`~.semantic.SemanticModel`. A collection rarely reaches a mistake on the
+line where it was made: it is passed to a function (``def clean(frame): ...`` called with a
+Dask DataFrame), returned from one (``events = load_events(path)``), or imported from a
+sibling module (``from .io import read_events``). Every query here is on demand and
+memoised, so a file that never asks pays nothing; and every one answers unknown (``None``)
+as soon as the evidence disagrees or is incomplete: a parameter whose calls pass a pandas
+frame at one place and a Dask frame at another, a function that is also passed as a value
+(to ``map_partitions``, where its first parameter is a partition), a call through ``*args``,
+recursion.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from . import vocabulary as V
+from .guard import IN_PROGRESS, MISSING
+from .kinds import COLLECTIONS, FRAMES, K, Value
+from .scopes import FUNCTION_NODES, Binding, Scope
+
+#: Kinds that keep their identity through a parameter or a return value.
+_CARRIED = COLLECTIONS | {K.CLIENT, K.CLUSTER, K.FUTURE}
+#: Decorators that leave what a function returns, and how it is called, as they are.
+_TRANSPARENT_DECORATORS = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "functools.cache", "functools.lru_cache",
+    "functools.wraps",
+})
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _agree(values: list[Value]) -> Value | None:
+    """One value for several that must agree: the same kind (two frame kinds make a frame
+    of unknown shape), else unknown."""
+    first = values[0]
+    kinds = {v.kind for v in values}
+    if len(kinds) == 1:
+        return first
+    if kinds <= FRAMES:
+        return Value(K.FRAME, V.KIND_NAMES[K.FRAME], node=first.node)
+    return None
+
+
+class Boundaries:
+    """The boundary queries of :class:`~.semantic.SemanticModel` (a mixin)."""
+
+    project: object
+    _cycle_hits: int
+
+    # ------------------------------------------------------------------ parameters
+    def parameter_value(self, b: Binding) -> Value | None:
+        """What a parameter holds: its annotation (``dd.DataFrame``, ``"dd.DataFrame"``,
+        ``Optional[dd.DataFrame]``), else what every call of its function in this module
+        passes, when they all pass values of one known kind."""
+        arg = b.node
+        v = self._annotation_value(arg.annotation, arg)
+        if v is not None or arg.annotation is not None:
+            return v
+        cache = self._boundary_cache()
+        key = ("param", id(arg))
+        found = cache.get(key, MISSING)
+        if found is IN_PROGRESS:
+            self._cycle_hits += 1
+            return None
+        if found is not MISSING:
+            return found
+        cache[key] = IN_PROGRESS
+        hits = self._cycle_hits
+        try:
+            result = self._parameter_from_calls(b)
+        finally:
+            del cache[key]
+        if result is not None or self._cycle_hits == hits:
+            cache[key] = result
+        return result
+
+    def _parameter_from_calls(self, b: Binding) -> Value | None:
+        scope: Scope = b.scope
+        fn = scope.node
+        arg = b.node
+        if type(fn) not in _DEFS or not self._only_called(fn):
+            return None
+        args = fn.args
+        if arg is args.vararg or arg is args.kwarg:
+            return None
+        positional = [*args.posonlyargs, *args.args]
+        if scope.self_name is not None and positional and positional[0] is arg:
+            return None  # self
+        calls = self._calls_reaching(fn)
+        if not calls:
+            return None
+        values = []
+        for call, shift in calls:
+            expr = argument_of(call, fn, arg, shift)
+            if expr is _STAR:
+                return None
+            if expr is None:
+                default = default_of(fn, arg)
+                if default is None:
+                    return None  # a call that fails, or a keyword we cannot see
+                if type(default) is ast.Constant and default.value is None:
+                    continue
+                expr = default
+            v = self.value(expr)
+            if v is None or v.kind not in _CARRIED:
+                return None
+            values.append(v)
+        if not values:
+            return None
+        v = _agree(values)
+        if v is None:
+            return None
+        origins = {x.origin for x in values if not isinstance(x.origin, ast.AST)}
+        origin = origins.pop() if len(origins) == 1 else None
+        return Value(v.kind, v.what, origin=origin, node=arg, element=v.element)
+
+    def _only_called(self, fn: ast.AST) -> bool:
+        """Every mention of the function in this module calls it: one that is also passed as
+        a value (a callback, a task, ``map_partitions(fn)``) or stored can be called with
+        anything (a partition, a pandas frame) by code we do not see."""
+        cache = self._boundary_cache()
+        key = ("only-called", id(fn))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._compute_only_called(fn)
+        return found
+
+    def _compute_only_called(self, fn: ast.AST) -> bool:
+        if any(self.qualname(d.func if type(d) is ast.Call else d)
+               not in _TRANSPARENT_DECORATORS for d in fn.decorator_list):
+            return False
+        name = fn.name
+        callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
+        owner = self.scope_of(fn)
+        if name == "__init__" and owner.kind == "class":
+            # ``Pipeline(ddf)``: the class is only instantiated, never passed or subclassed
+            cls = owner.node
+            if any(type(n.ctx) is ast.Load and id(n) not in callees
+                   for n in self.names(cls.name)):
+                return False
+            return not self._attribute_mentions(name) and cls.name not in self._exported_names()
+        if owner.kind == "class":
+            mentions = self._attribute_mentions(name)
+            if any(id(n) not in callees for n in mentions):
+                return False
+            return not any(type(n.ctx) is ast.Load and id(n) not in callees
+                           for n in self.names(name))
+        for n in self.names(name):
+            if type(n.ctx) is not ast.Load:
+                continue
+            if id(n) not in callees:
+                return False
+        # ``module.fn`` from elsewhere cannot be seen; a name in __all__ is meant for it.
+        return name not in self._exported_names()
+
+    def _calls_reaching(self, fn: ast.AST) -> list[tuple[ast.Call, int]]:
+        """The calls of this module that run ``fn``, each with how many positional
+        parameters the call binds implicitly (``self`` of ``obj.method(...)``)."""
+        cache = self._boundary_cache()
+        key = ("calls", id(fn))
+        found = cache.get(key)
+        if found is not None:
+            return found
+        scope = self.inner_scope(fn)
+        is_method = scope is not None and scope.self_name is not None
+        found = [(c, 1 if is_method and type(c.func) is ast.Attribute else 0)
+                 for c in self.calls_of(fn)]
+        if fn.name == "__init__" and is_method:
+            cls = scope.class_scope.node
+            found.extend((c, 1) for c in self._instantiations(cls))
+        cache[key] = found
+        return found
+
+    def _instantiations(self, cls: ast.ClassDef) -> list[ast.Call]:
+        cache = self._boundary_cache()
+        index = cache.get("instantiations")
+        if index is None:
+            index = {}
+            for call in self.calls:
+                func = call.func
+                if type(func) is ast.Name:
+                    _, bindings = self.lookup(func.id, self.scope_of(func))
+                    if len(bindings) == 1 and bindings[0].kind == "class":
+                        index.setdefault(id(bindings[0].node), []).append(call)
+            cache["instantiations"] = index
+        return index.get(id(cls), [])
+
+    def _attribute_mentions(self, name: str) -> list[ast.Attribute]:
+        cache = self._boundary_cache()
+        index = cache.get("attributes")
+        if index is None:
+            index = {}
+            for n in ast.walk(self.tree):
+                if type(n) is ast.Attribute:
+                    index.setdefault(n.attr, []).append(n)
+            cache["attributes"] = index
+        return index.get(name, [])
+
+    def _exported_names(self) -> frozenset[str]:
+        cache = self._boundary_cache()
+        found = cache.get("__all__")
+        if found is None:
+            names = set()
+            for b in self.module_scope.bindings.get("__all__", ()):
+                if b.kind in ("assign", "augassign") and b.value is not None:
+                    value = b.value.value if b.kind == "augassign" else b.value
+                    for e in getattr(value, "elts", ()):
+                        if type(e) is ast.Constant and isinstance(e.value, str):
+                            names.add(e.value)
+            found = cache["__all__"] = frozenset(names)
+        return found
+
+    # ------------------------------------------------------------------ return values
+    def return_value(self, fn: ast.AST) -> Value | None:
+        """What every call of a def or lambda of this module returns, when every ``return``
+        gives a value of one known kind (``return None`` and falling off the end are left
+        out, as an assignment of ``None`` is); recursion is unknown."""
+        cache = self._boundary_cache()
+        key = ("return", id(fn))
+        found = cache.get(key, MISSING)
+        if found is IN_PROGRESS:
+            self._cycle_hits += 1
+            return None
+        if found is not MISSING:
+            return found
+        cache[key] = IN_PROGRESS
+        hits = self._cycle_hits
+        try:
+            result = self._return_value(fn)
+        finally:
+            del cache[key]
+        if result is not None or self._cycle_hits == hits:
+            cache[key] = result
+        return result
+
+    def _return_value(self, fn: ast.AST) -> Value | None:
+        if type(fn) is ast.Lambda:
+            v = self.value(fn.body)
+            return v if v is not None and v.kind in _CARRIED else None
+        if type(fn) is not ast.FunctionDef or self.is_generator_function(fn):
+            return None  # a coroutine, a generator
+        if any(self.qualname(d.func if type(d) is ast.Call else d)
+               not in _TRANSPARENT_DECORATORS for d in fn.decorator_list):
+            return None
+        values = []
+        for ret in returns_of(fn):
+            value = ret.value
+            if value is None or (type(value) is ast.Constant and value.value is None):
+                continue
+            v = self.value(value)
+            if v is None or v.kind not in _CARRIED:
+                return None
+            values.append(v)
+        if not values:
+            return None
+        v = _agree(values)
+        if v is None:
+            return None
+        return Value(v.kind, v.what, origin=v.origin, node=v.node, element=v.element)
+
+    # ------------------------------------------------------------------ other modules
+    def imported_value(self, func: ast.AST, q: str) -> Value | None:
+        """What a call of a function imported from another module of the project returns,
+        from that module's summary (:mod:`.summary`)."""
+        project = self.project
+        if project is None or type(func) not in (ast.Name, ast.Attribute):
+            return None
+        imported = self._import_of(func)
+        if imported is None:
+            return None
+        module, level, name = imported
+        try:
+            summary = project.imported(module, level)
+        except Exception:  # the project's files are not ours to fail on
+            return None
+        if not summary:
+            return None
+        kind = summary.get("returns", {}).get(name)
+        try:
+            k = K(kind)
+        except ValueError:
+            return None
+        if k not in _CARRIED:
+            return None
+        return Value(k, V.KIND_NAMES.get(k, ""), node=func)
+
+    def _import_of(self, func: ast.AST) -> tuple[str | None, int, str] | None:
+        """``(module, level, name)`` of the import a called name comes from: ``load`` of
+        ``from .io import load`` is ``("io", 1, "load")``; ``io.load`` of ``import pkg.io as
+        io`` is ``("pkg.io", 0, "load")``."""
+        if type(func) is ast.Attribute:
+            owner = func.value
+            if type(owner) is ast.Name:
+                relative = self._imported_name(owner)  # ``from . import io``; ``io.load()``
+                if relative is not None and relative[1]:
+                    module, level, name = relative
+                    return (f"{module}.{name}" if module else name), level, func.attr
+            q = self.qualname(owner)
+            if q is None or type(owner) not in (ast.Name, ast.Attribute):
+                return None
+            return q, 0, func.attr
+        found = self._imported_name(func)
+        if found is None:
+            return None
+        return found
+
+    def _imported_name(self, name: ast.Name) -> tuple[str | None, int, str] | None:
+        """``(module, level, name)`` of ``from <module> import <name>`` binding ``name``."""
+        _, bindings = self.lookup(name.id, self.scope_of(name))
+        if len(bindings) != 1 or bindings[0].kind != "import":
+            return None
+        stmt = bindings[0].node
+        if type(stmt) is not ast.ImportFrom:
+            return None
+        for alias in stmt.names:
+            if (alias.asname or alias.name) == name.id:
+                return stmt.module, stmt.level, alias.name
+        return None
+
+    # ------------------------------------------------------------------ the cache
+    def _boundary_cache(self) -> dict:
+        cache = self.__dict__.get("_boundaries")
+        if cache is None:
+            cache = self.__dict__["_boundaries"] = {}
+        return cache
+
+
+_STAR = object()
+
+
+def argument_of(call: ast.Call, fn: ast.AST, arg: ast.arg, shift: int = 0):
+    """The expression a call passes for one parameter of ``fn``: ``None`` when it passes
+    none, ``_STAR`` when a ``*args`` or ``**kwargs`` may hold it."""
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    for kw in call.keywords:
+        if kw.arg is None:
+            return _STAR
+        if kw.arg == arg.arg and arg not in args.posonlyargs:
+            return kw.value
+    if arg in positional:
+        index = positional.index(arg) - shift
+        for i, a in enumerate(call.args):
+            if type(a) is ast.Starred:
+                return _STAR
+            if i == index:
+                return a
+    return None
+
+
+def default_of(fn: ast.AST, arg: ast.arg) -> ast.AST | None:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        i = positional.index(arg) - (len(positional) - len(args.defaults))
+        return args.defaults[i] if i >= 0 else None
+    if arg in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(arg)]
+    return None
+
+
+def returns_of(fn: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of a def, not those of the defs and classes nested in it."""
+    found = []
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Return:
+            found.append(node)
+        elif t in FUNCTION_NODES or t is ast.ClassDef:
+            continue
+        elif isinstance(node, ast.stmt):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                stack.extend(getattr(node, name, ()))
+        elif isinstance(node, (ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))):
+            stack.extend(node.body)
+    return found
