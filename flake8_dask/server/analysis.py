@@ -25,8 +25,8 @@ from ..options import Options
 from ..rules import DEFAULT_OFF, RULES_BY_CODE
 from ..fix.config import (ConfigError, FileConfig, comma_separated, find_config_file,
                           load_config, normalize_path, parse_per_file_ignores, validate_codes)
-from ..fix.engine import (FixResult, SourceTooLarge, applicable, apply_fixes, fix_source,
-                          parse_quietly)
+from ..fix.engine import FixResult, SourceTooLarge, applicable, apply_fixes, fix_source
+from ..fix.engine import _parse_like as parses_like
 from ..fix.noqa import NOQA_INLINE, NoqaMap
 from ..fix.notebook import NotebookError, fix_notebook
 from ..fix.runner import finding_edits, line_edits
@@ -177,7 +177,7 @@ def quick_fix(text: str, path: str | None, ctx: Context, code: str, ordinal: int
     if not edits:
         raise FixUnavailable(f"the fix for {code} could not be applied")
     new = _apply_line_edits(text, edits)
-    _check_parses(new, code)
+    _check_parses(new, text, code)
     return _narrow_all(text, new, newline)
 
 
@@ -203,9 +203,11 @@ def _pick(findings: list[Finding], code: str, ordinal: int) -> Finding:
     return same[ordinal]
 
 
-def _check_parses(new: str, code: str) -> None:
+def _check_parses(new: str, old: str, code: str) -> None:
+    """The fix command keeps a fix only if the result parses and compiles (unless the text
+    before did not compile either): so does a quick fix."""
     try:
-        parse_quietly(new)
+        parses_like(new, old)
     except (SyntaxError, ValueError):
         raise FixUnavailable(f"the fix for {code} would not parse; not offered") from None
 
@@ -374,7 +376,7 @@ def notebook_quick_fix(cells: list[Cell], path: str | None, ctx: Context, code: 
         new, done, _ = apply_fixes(combined, [finding])
         if not done:
             raise FixUnavailable(f"the fix for {code} could not be applied")
-        _check_parses(new, code)
+        _check_parses(new, combined, code)
         return FixResult(source=new, original=combined, remaining=result.remaining)
 
     return _notebook_edits(cells, path, ctx, rules, unsafe, one_fix)

@@ -15,8 +15,9 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as t
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from .. import __version__
 from . import analysis
@@ -36,10 +37,27 @@ def uri_to_path(uri: str) -> str | None:
     return url2pathname(parsed.path)
 
 
+class Protocol(LanguageServerProtocol):
+    """pygls' protocol, except that a request whose params do not follow the protocol gets
+    an InvalidParams error as its answer (pygls logs it and never answers: the client would
+    wait forever)."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                cause = str(exc.__cause__ or exc).splitlines()[0]
+                self._send_response(data["id"], error=JsonRpcInvalidParams(
+                    f"invalid params for {data['method']}: {cause}").to_response_error())
+            raise
+
+
 class DaskLanguageServer(LanguageServer):
     def __init__(self):
         super().__init__(
-            NAME, __version__, text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
+            NAME, __version__, protocol_cls=Protocol,
+            text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
             notebook_document_sync=t.NotebookDocumentSyncOptions(
                 notebook_selector=[t.NotebookDocumentFilterWithCells(
                     cells=[t.NotebookCellLanguage(language="python")], notebook="*")],
