@@ -156,7 +156,9 @@ class Client:
         return structure(params, t.PublishDiagnosticsParams)
 
     def initialize(self, root: Path, options=None, resolve: bool = True,
-                   document_changes: bool = True) -> t.InitializeResult:
+                   document_changes: bool = True, check: bool = True):
+        """The server's InitializeResult (``check=False``: as JSON, for a server whose
+        result lsprotocol's converter cannot read, pylsp's notebook selector)."""
         capabilities = {
             "textDocument": {
                 "codeAction": {
@@ -174,7 +176,7 @@ class Client:
             "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": capabilities,
             "initializationOptions": options or {}})
         self.notify("initialized", {})
-        return structure(result, t.InitializeResult)
+        return structure(result, t.InitializeResult) if check else result
 
     def open(self, uri: str, text: str, version: int = 1) -> None:
         self.notify("textDocument/didOpen", {"textDocument": {
