@@ -10,7 +10,6 @@ import sys
 import textwrap
 
 import pytest
-from lsprotocol import types as t
 
 from lsp_client import ROOT, Client, apply_workspace_edit, server_command
 

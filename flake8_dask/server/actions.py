@@ -11,27 +11,16 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 
 from . import analysis
-from .documents import Snapshot
+from .documents import Snapshot, current_result
 
 QUICKFIX = t.CodeActionKind.QuickFix.value
+FIX_ALL = analysis.FIX_ALL_KIND
 
 
 class RequestFailed(JsonRpcException):
     """LSP's RequestFailed: the request was valid, the fix could not be made."""
 
     CODE = -32803
-
-
-def _wanted(kind: str, only) -> bool:
-    """LSP's filter: a kind is wanted when it is, or is under, one of ``only``."""
-    if not only:
-        return True
-    return any(kind == str(getattr(o, "value", o)) or
-               kind.startswith(str(getattr(o, "value", o)) + ".") for o in only)
-
-
-def _offered(ls, p: analysis.Problem) -> bool:
-    return p.fix_safety == "safe" or (p.fix_safety == "unsafe" and ls.settings.unsafe_fixes)
 
 
 def _target(snap: Snapshot, uri: str) -> tuple[str, int | None]:
@@ -45,37 +34,35 @@ def _target(snap: Snapshot, uri: str) -> tuple[str, int | None]:
 
 
 def code_actions(ls, params: t.CodeActionParams):
-    from .server import FIX_ALL, current_result
-
     uri = params.text_document.uri
     snap = ls.documents.owner(uri)
     if snap is None:
         return []
     text, cell = _target(snap, uri)
-    problems = current_result(ls, snap).lint.problems
+    problems = current_result(ls.documents, snap).lint.problems
     start = ls.from_client(text, params.range.start)[0]
     end = ls.from_client(text, params.range.end)[0]
     only = params.context.only if params.context else None
     base = {"uri": snap.uri, "version": snap.version, "cell": cell}
+    unsafe = ls.settings.unsafe_fixes
+    wanted, offered = analysis.kind_wanted, analysis.offered
     actions = []
     for p in problems:
         if p.cell != cell or p.line > end or p.end_line < start:
             continue
         diagnostic = ls.diagnostic(p, text)
-        if ls.settings.fix_violation and _offered(ls, p) and _wanted(QUICKFIX, only):
-            unsafe = " (unsafe)" if p.fix_safety == "unsafe" else ""
+        if ls.settings.fix_violation and offered(p, unsafe) and wanted(QUICKFIX, only):
             actions.append(t.CodeAction(
-                f"flake8-dask ({p.code}): {p.fix_title}{unsafe}", kind=QUICKFIX,
-                diagnostics=[diagnostic], is_preferred=not unsafe,
+                analysis.fix_title(p), kind=QUICKFIX, diagnostics=[diagnostic],
+                is_preferred=p.fix_safety == "safe",
                 data={**base, "action": "fix", "code": p.code, "ordinal": p.ordinal}))
-        if ls.settings.disable_rule_comment and _wanted(QUICKFIX, only):
+        if ls.settings.disable_rule_comment and wanted(QUICKFIX, only):
             actions.append(t.CodeAction(
-                f"flake8-dask ({p.code}): Disable for this line", kind=QUICKFIX,
-                diagnostics=[diagnostic],
+                analysis.noqa_title(p), kind=QUICKFIX, diagnostics=[diagnostic],
                 data={**base, "action": "noqa", "code": p.code, "line": p.line}))
-    if ls.settings.fix_all and _wanted(FIX_ALL, only) and any(_offered(ls, p)
-                                                             for p in problems):
-        actions.append(t.CodeAction("flake8-dask: Fix all auto-fixable problems", kind=FIX_ALL,
+    fixable = any(offered(p, unsafe) for p in problems)
+    if ls.settings.fix_all and wanted(FIX_ALL, only) and fixable:
+        actions.append(t.CodeAction(analysis.FIX_ALL_TITLE, kind=FIX_ALL,
                                     data={**base, "action": "fixAll"}))
     if not ls.resolve_support:
         actions = [resolve(ls, action) for action in actions]
@@ -130,15 +117,13 @@ def resolve(ls, action: t.CodeAction) -> t.CodeAction:
 
 
 def hover(ls, params: t.HoverParams):
-    from .server import current_result
-
     uri = params.text_document.uri
     snap = ls.documents.owner(uri)
     if snap is None:
         return None
     text, cell = _target(snap, uri)
     where = ls.from_client(text, params.position)
-    found = [p for p in current_result(ls, snap).lint.problems
+    found = [p for p in current_result(ls.documents, snap).lint.problems
              if p.cell == cell and (p.line, p.col) <= where <= (p.end_line, p.end_col)]
     if not found:
         return None

@@ -34,6 +34,8 @@ from ..fix.selection import Decider, Selection
 from ..fix.sourcefile import detect_newline, split_lines
 
 SOURCE = "flake8-dask"
+#: The kind of the fix-all code action (Ruff's is ``source.fixAll.ruff``).
+FIX_ALL_KIND = "source.fixAll.flake8-dask"
 
 
 class FixUnavailable(Exception):
@@ -96,6 +98,32 @@ def context_for(path: str | None) -> Context:
         return _context(config)
     except (ConfigError, ValueError) as exc:
         return Context(config_path=found, error=f"{found}: {exc}; using the defaults")
+
+
+def kind_wanted(kind: str, only) -> bool:
+    """LSP's ``context.only`` filter: a kind is wanted when it is, or is under, one of
+    ``only`` (``source`` takes ``source.fixAll.flake8-dask``)."""
+    if not only:
+        return True
+    names = [str(getattr(o, "value", o)) for o in only]
+    return any(kind == name or kind.startswith(name + ".") for name in names)
+
+
+def offered(p: "Problem", unsafe: bool) -> bool:
+    """Whether ``p``'s fix is offered as a quick fix (unsafe ones only when enabled)."""
+    return p.fix_safety == "safe" or (p.fix_safety == "unsafe" and unsafe)
+
+
+def fix_title(p: "Problem") -> str:
+    return (f"flake8-dask ({p.code}): {p.fix_title}"
+            f"{' (unsafe)' if p.fix_safety == 'unsafe' else ''}")
+
+
+def noqa_title(p: "Problem") -> str:
+    return f"flake8-dask ({p.code}): Disable for this line"
+
+
+FIX_ALL_TITLE = "flake8-dask: Fix all auto-fixable problems"
 
 
 def _context(config: FileConfig) -> Context:

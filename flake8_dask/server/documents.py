@@ -176,3 +176,13 @@ class Linter:
             else:
                 log.debug("dropped the analysis of %s version %s: superseded", uri,
                           snap.version)
+
+
+def current_result(documents: Documents, snap: Snapshot) -> Result:
+    """The analysis of ``snap`` (the document's current version): the linter's, or a new
+    one made here (a request never waits for the linter)."""
+    result = documents.result(snap.uri)
+    if result is None or result.version != snap.version:
+        result = Result(snap.version, analyse(snap))
+        documents.store(snap.uri, result)
+    return result

@@ -21,7 +21,6 @@ from . import analysis
 
 log = logging.getLogger(__name__)
 NAME = "flake8_dask"
-FIX_ALL = "source.fixAll.flake8-dask"
 
 
 @hookimpl
@@ -73,10 +72,6 @@ def _edit(uri: str, version, edits: list[analysis.Edit]) -> dict:
                                  "edits": text_edits}]}
 
 
-def _wanted(kind: str, only) -> bool:
-    return not only or any(kind == o or kind.startswith(o + ".") for o in only)
-
-
 @hookimpl
 def pylsp_code_actions(config, workspace, document, range, context):
     try:
@@ -95,36 +90,33 @@ def _code_actions(config, document, request_range, context) -> list[dict]:
     problems = analysis.lint(text, path, ctx).problems
     start, end = request_range["start"]["line"], request_range["end"]["line"]
 
-    def offered(p):
-        return p.fix_safety == "safe" or (p.fix_safety == "unsafe" and unsafe)
-
     actions = []
     for p in problems:
-        if p.line > end or p.end_line < start or not _wanted("quickfix", only):
+        if p.line > end or p.end_line < start or not analysis.kind_wanted("quickfix", only):
             continue
-        if offered(p):
+        if analysis.offered(p, unsafe):
             try:
                 edits = analysis.quick_fix(text, path, ctx, p.code, p.ordinal, unsafe)
             except analysis.FixUnavailable as exc:
                 log.info("flake8-dask: %s", exc)
             else:
-                suffix = " (unsafe)" if p.fix_safety == "unsafe" else ""
-                actions.append({"title": f"flake8-dask ({p.code}): {p.fix_title}{suffix}",
+                actions.append({"title": analysis.fix_title(p),
                                 "kind": "quickfix", "diagnostics": [_diagnostic(p)],
-                                "isPreferred": not suffix,
+                                "isPreferred": p.fix_safety == "safe",
                                 "edit": _edit(document.uri, version, edits)})
         noqa = analysis.noqa_edit(text, p.line, p.code)
         if noqa is not None:
-            actions.append({"title": f"flake8-dask ({p.code}): Disable for this line",
+            actions.append({"title": analysis.noqa_title(p),
                             "kind": "quickfix", "diagnostics": [_diagnostic(p)],
                             "edit": _edit(document.uri, version, [noqa])})
-    if _wanted(FIX_ALL, only) and any(offered(p) for p in problems):
+    if analysis.kind_wanted(analysis.FIX_ALL_KIND, only) and \
+            any(analysis.offered(p, unsafe) for p in problems):
         try:
             edits = analysis.fix_all(text, path, ctx, unsafe)
         except analysis.FixUnavailable as exc:
             log.info("flake8-dask: fix all: %s", exc)
         else:
             if edits:
-                actions.append({"title": "flake8-dask: Fix all auto-fixable problems",
-                                "kind": FIX_ALL, "edit": _edit(document.uri, version, edits)})
+                actions.append({"title": analysis.FIX_ALL_TITLE, "kind": analysis.FIX_ALL_KIND,
+                                "edit": _edit(document.uri, version, edits)})
     return actions

@@ -21,12 +21,12 @@ from pygls.protocol import LanguageServerProtocol
 
 from .. import __version__
 from . import analysis
-from .documents import CellSnapshot, Documents, Linter, Result, Snapshot, analyse
+from .actions import FIX_ALL, code_actions, hover, resolve
+from .documents import CellSnapshot, Documents, Linter, Result, Snapshot
 from .settings import Settings, update
 
 log = logging.getLogger(__name__)
 NAME = "flake8-dask"
-FIX_ALL = f"{t.CodeActionKind.SourceFixAll.value}.{NAME}"  # source.fixAll.flake8-dask
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -145,9 +145,6 @@ def _lines(text: str) -> list[str]:
     return split_lines(text) or [""]
 
 
-
-
-
 def guarded(handler):
     """Keep serving through a bug: log it, answer a request with an error (pygls turns the
     exception into the error response) and go on."""
@@ -264,8 +261,6 @@ def create_server() -> DaskLanguageServer:
             ls.clear(snap)
 
     # ------------------------------------------------------------ code actions, hover
-    from .actions import code_actions, hover, resolve
-
     ls.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
         code_action_kinds=[t.CodeActionKind.QuickFix, t.CodeActionKind.SourceFixAll, FIX_ALL],
         resolve_provider=True))(ls.thread()(guarded(code_actions)))
@@ -277,13 +272,3 @@ def create_server() -> DaskLanguageServer:
         ls.linter.stop()
 
     return ls
-
-
-def current_result(ls: DaskLanguageServer, snap: Snapshot) -> Result:
-    """The analysis of ``snap`` (the document's current version): the linter's, or a new
-    one made here (a request never waits for the linter)."""
-    result = ls.documents.result(snap.uri)
-    if result is None or result.version != snap.version:
-        result = Result(snap.version, analyse(snap))
-        ls.documents.store(snap.uri, result)
-    return result
