@@ -209,12 +209,15 @@ def create_server() -> DaskLanguageServer:
         if ls.documents.get(params.text_document.uri) is not None:
             ls.linter.schedule(params.text_document.uri, now=True)
 
+    def close(ls, uri: str) -> None:
+        snap = ls.documents.remove(uri)
+        if snap is not None:
+            ls.clear(snap)
+
     @ls.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     @guarded
     def did_close(ls: DaskLanguageServer, params: t.DidCloseTextDocumentParams):
-        snap = ls.documents.remove(params.text_document.uri)
-        if snap is not None:
-            ls.clear(snap)
+        close(ls, params.text_document.uri)
 
     # ------------------------------------------------------------ notebooks
     def notebook_snapshot(ls, uri: str) -> None:
@@ -231,8 +234,9 @@ def create_server() -> DaskLanguageServer:
     @ls.feature(t.NOTEBOOK_DOCUMENT_DID_OPEN)
     @guarded
     def notebook_did_open(ls: DaskLanguageServer, params: t.DidOpenNotebookDocumentParams):
-        notebook_snapshot(ls, params.notebook_document.uri)
-        ls.linter.schedule(params.notebook_document.uri, now=True)
+        uri = params.notebook_document.uri
+        notebook_snapshot(ls, uri)
+        ls.linter.schedule(uri, now=True)
 
     @ls.feature(t.NOTEBOOK_DOCUMENT_DID_CHANGE)
     @guarded
@@ -256,9 +260,7 @@ def create_server() -> DaskLanguageServer:
     @ls.feature(t.NOTEBOOK_DOCUMENT_DID_CLOSE)
     @guarded
     def notebook_did_close(ls: DaskLanguageServer, params: t.DidCloseNotebookDocumentParams):
-        snap = ls.documents.remove(params.notebook_document.uri)
-        if snap is not None:
-            ls.clear(snap)
+        close(ls, params.notebook_document.uri)
 
     # ------------------------------------------------------------ code actions, hover
     ls.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
