@@ -357,7 +357,9 @@ def _nonce(text: str) -> str:
 
 def fix_notebook(text: str, *, options: Options | None = None,
                  rules: Sequence[type[Rule]] | None = None, unsafe: bool = False,
-                 apply: bool = True) -> NotebookResult:
+                 apply: bool = True, fixer=fix_source) -> NotebookResult:
+    """``fixer`` runs on the cells joined as one program (``fix_source``'s signature; the
+    language server passes one that applies a single finding's fix)."""
     nb = parse_notebook(text)
     result = NotebookResult(text, text)
     if nb.language not in (None, "python", "python3", "ipython", "ipython3"):
@@ -395,7 +397,7 @@ def fix_notebook(text: str, *, options: Options | None = None,
                       cell_marker=rf"^{re.escape(marker)} \d+$",
                       cell_numbers=tuple(cell.index + 1 for cell, _, _ in parts))
     try:
-        fixed = fix_source(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
+        fixed = fixer(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
     except (SyntaxError, ValueError) as exc:  # cells that parse alone but not together
         result.error = f"the code cells do not parse together ({exc}); notebook not checked"
         return result

@@ -75,16 +75,22 @@ def _diagnostic(f: Finding, unsafe: bool, cell: int | None = None) -> Diagnostic
                       applicable(f, unsafe))
 
 
-def _edits(source: str, finding: Finding) -> list[dict] | None:
+def finding_edits(source: str, finding: Finding) -> list[dict] | None:
     """Ruff-style edits for one finding's fix: line-range replacements (1-based rows,
-    column 1), computed by applying that fix alone."""
+    column 1), computed by applying that fix alone (the JSON output and the language
+    server use them)."""
     try:
         new, done, _ = apply_fixes(source, [finding])
     except Exception:  # an edit preview must never fail the run
         return None
     if not done:
         return None
-    old_lines, new_lines = split_lines(source), split_lines(new)
+    return line_edits(source, new)
+
+
+def line_edits(old: str, new: str) -> list[dict]:
+    """The line-range replacements that turn ``old`` into ``new`` (difflib on lines)."""
+    old_lines, new_lines = split_lines(old), split_lines(new)
     edits = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -240,7 +246,7 @@ def _process_python(report: FileReport, data: bytes, rules, decider, settings,
         by_key = {(f.code, f.line, f.col): f for f in result.remaining}
         for d in report.diagnostics:
             if d.fixable:
-                d.edits = _edits(result.source, by_key[(d.code, d.line, d.col)])
+                d.edits = finding_edits(result.source, by_key[(d.code, d.line, d.col)])
     report.fixed = [FixedEntry(a.code, a.title) for a in result.applied]
     report.changed = result.changed
     if mode == DIFF and report.changed:

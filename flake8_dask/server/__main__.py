@@ -1,0 +1,5 @@
+"""``python -m flake8_dask.server``."""
+
+from . import main
+
+raise SystemExit(main())
