@@ -75,8 +75,16 @@ EXCLUSIONS = {
     "dask.array.atop": "deprecated alias of blockwise, raises a FutureWarning",
     "dask.array.stats.chisquare": "returns a Delayed result object, not an array; rare",
     "dask.array.stats.power_divergence": "returns a Delayed result object, not an array; rare",
-    "distributed.Client.normalize_collection": "returns its input collection, whatever kind "
-                                               "it is",
+    "distributed.futures_of": "a list of Futures: the model spells it a container of Futures, "
+                              "which a table of qualified names cannot give (needs a handler)",
+}
+
+#: Names of earlier Dask versions the vocabulary keeps for code written against them (the
+#: plugin supports dask >= 2024.1): not reported as missing from the installed Dask.
+FORMER_NAMES = {
+    "dask.dataframe.multi.concat": "the legacy dask.dataframe (before dask-expr)",
+    "dask.dataframe.from_legacy_dataframe": "dask-expr 1.x (dask 2024.x)",
+    "dask.dataframe.from_dask_dataframe": "dask-expr 1.x (dask 2024.x)",
 }
 
 #: Names that would call outside the process (files, network, a cluster) if probed.
@@ -220,6 +228,10 @@ def static_kind(name: str, obj: object) -> Entry | None:
             return Entry(name, kind, "class")
     if inspect.isclass(obj):
         return Entry(name, NOT_A_COLLECTION, "class")
+    if type(obj).__name__ in ("ufunc", "frompyfunc") and \
+            type(obj).__module__ == "dask.array.ufunc":
+        return Entry(name, INPUT_DEPENDENT, "a dask.array ufunc: NumPy's result unless an "
+                                            "argument is a Dask collection")
     try:
         ann = inspect.signature(obj, follow_wrapped=False).return_annotation
     except (TypeError, ValueError):
@@ -274,170 +286,13 @@ def probe(names: list[str], timeout: float = 300.0) -> dict[str, tuple[str, str]
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": root, "PYTHONDONTWRITEBYTECODE": "1",
            "DASK_SCHEDULER": "synchronous"}
-    code = "from flake8_dask.dev_vocabulary import _probe_main; _probe_main()"
+    code = "from flake8_dask.dev_probe import probe_main; probe_main()"
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(names), env=env,
                           capture_output=True, text=True, timeout=timeout,
                           cwd=tempfile.gettempdir())
     if done.returncode != 0:
         raise RuntimeError(f"the probe process failed:\n{done.stderr[-2000:]}")
     return {k: tuple(v) for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
-
-
-def _sandbox() -> None:
-    """Refuse what a probe must never do: write or create files, open sockets, start
-    processes. (A PermissionError, which import machinery shrugs off for .pyc files.)"""
-    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-
-    def hook(event: str, args: tuple) -> None:
-        if event == "open" and len(args) >= 3:
-            mode, flags = args[1], args[2]
-            if (isinstance(mode, str) and set(mode) & set("wax+")) or \
-                    (isinstance(flags, int) and flags & write_flags):
-                raise PermissionError(f"probe sandbox: no writing ({args[0]})")
-        elif event.startswith(("socket.", "subprocess.", "os.system", "os.exec", "os.spawn",
-                               "os.posix_spawn", "os.fork", "os.remove", "os.rename",
-                               "os.rmdir", "os.mkdir", "os.unlink", "shutil.", "urllib.")):
-            if event != "socket.__new__" and event != "socket.getaddrinfo":
-                raise PermissionError(f"probe sandbox: {event} refused")
-            if event == "socket.getaddrinfo":
-                raise PermissionError("probe sandbox: no network")
-    sys.addaudithook(hook)
-
-
-def _inputs():
-    """The tiny inputs, Dask and local: (name, dask value, local counterpart or None)."""
-    import dask
-    import dask.array as da
-    import dask.bag as db
-    import dask.dataframe as dd
-    import numpy as np
-    import pandas as pd
-    pdf = pd.DataFrame({"a": [1, 2, 3, 4], "b": [1.0, 2.0, 3.0, 4.0]})
-    ddf = dd.from_pandas(pdf, npartitions=2)
-    nx = np.arange(1.0, 5.0)
-    n2 = np.array([[2.0, 1.0], [1.0, 3.0]])
-    return {"x": (da.from_array(nx, chunks=2), nx), "x2": (da.from_array(n2, chunks=2), n2),
-            "ddf": (ddf, pdf), "s": (ddf.a, pdf.a), "b": (db.from_sequence([1, 2, 3, 4],
-                                                                           npartitions=2),
-                                                          [1, 2, 3, 4]),
-            "d": (dask.delayed(pdf), pdf)}
-
-
-#: Argument patterns tried in order; a name is an input of _inputs(), anything else literal.
-_PATTERNS = (
-    (), ("x",), ("x2",), ("x", "x"), (["x", "x"],), ("x", 1), ("x", 0), ("x", 1, 0),
-    ("x", 0, 0), ("x2", 0, 1), ("x2", "x2"), ("x", (4,)), ("x", {0: 1}), ("ddf",), ("s",),
-    (["ddf", "ddf"],), ("ddf", "ddf"), ("ddf", [0, 3]), ("b",), (["b", "b"],), ("b", "b"),
-    ("b", 2), ("<identity>", "x"), ("<identity>", "ddf"), ("<identity>", "ddf", 0, 0),
-    ("<identity>", "b"), ("<identity>", 0, "x"), ("<identity>", "i", "x", "i"),
-    ("<identity>", "()->()", "x"), ("<sum>", "x", {0: 2}), ("<sum>", "x", 0), ("i->i", "x"),
-    ("<frame-of>", [1, 2]), ("<dict>",), ("<numpy>",), ("<pandas>",), ("<list>",), ("d",),
-    (["d"],), (4,), ((4,),), (0, 1, 4), (2, 2, 1), (4, [0.5, 0.5]), ("<identity>",),
-)
-#: Inputs tried first in each namespace (dd.to_numeric is asked about a Series first).
-_PREFERRED_INPUTS = (("dask.dataframe", ("ddf", "s", "<pandas>", "<dict>", "<frame-of>")),
-                     ("dask.bag", ("b", "<list>")), ("dask.array", ("x", "x2")))
-_KEYWORDS = ({}, {"chunks": 2}, {"npartitions": 2}, {"size": 4, "chunks": 2}, {"axis": 0},
-             {"dtype": float}, {"depth": 1, "boundary": "none"},
-             {"shape": (4,), "chunks": 2, "dtype": float})
-
-
-def _probe_main() -> None:
-    import signal
-    import warnings
-
-    import numpy as np
-    import pandas as pd
-    warnings.simplefilter("ignore")
-    inputs = _inputs()
-    classes = kind_classes()
-    locals_ = {"<dict>": {"a": [1, 2]}, "<numpy>": np.arange(4.0),
-               "<pandas>": pd.DataFrame({"a": [1, 2]}), "<list>": [1, 2, 3],
-               "<identity>": lambda *a, **k: a[0] if a else None, "<sum>": np.sum,
-               "<frame-of>": lambda i: pd.DataFrame({"a": [i]})}
-    names = json.loads(sys.stdin.read())
-    _sandbox()
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError()))
-
-    def build(pattern, local):
-        def one(a):
-            if isinstance(a, list):
-                return [one(e) for e in a]
-            if isinstance(a, str) and a in inputs:
-                return inputs[a][1 if local else 0]
-            return locals_.get(a, a) if isinstance(a, str) else a
-        return [one(a) for a in pattern]
-
-    def kind_of(value) -> str | None:
-        for cls, kind in classes:
-            if isinstance(value, cls):
-                return kind
-        if isinstance(value, (tuple, list)) and value and \
-                all(kind_of(v) == "Array" for v in value):
-            return SEVERAL_ARRAYS
-        return None
-
-    def call(fn, args, kw):
-        signal.alarm(5)
-        try:
-            return fn(*args, **kw)
-        finally:
-            signal.alarm(0)
-
-    results = {}
-    for name in names:
-        module, _, attr = name.rpartition(".")
-        fn = getattr(importlib.import_module(module), attr)
-        results[name] = (UNKNOWN, "probe: no pattern of arguments was accepted")
-        preferred = next((inputs_ for prefix, inputs_ in _PREFERRED_INPUTS
-                          if module.startswith(prefix)), ())
-        for pattern in sorted(_PATTERNS, key=lambda p: not any(
-                a in preferred for a in p if isinstance(a, str))):
-            for kw in _KEYWORDS:
-                try:
-                    value = call(fn, build(pattern, False), kw)
-                except BaseException:  # noqa: B036 - any failure means "try the next pattern"
-                    continue
-                kind = kind_of(value)
-                shown = _shown(attr, pattern, kw)
-                if kind is None and not pattern:
-                    continue  # delayed() is a curry: ask again with an argument
-                if kind is None:
-                    results[name] = (NOT_A_COLLECTION, f"probe {shown} -> "
-                                                       f"{type(value).__name__}")
-                    break
-                uses_dask = any(isinstance(a, str) and a in inputs or
-                                isinstance(a, list) and any(e in inputs for e in a)
-                                for a in pattern)
-                if uses_dask:
-                    try:
-                        local = call(fn, build(pattern, True), kw)
-                    except BaseException:  # noqa: B036
-                        local = None
-                    if local is not None and kind_of(local) is None:
-                        results[name] = (INPUT_DEPENDENT, f"probe {shown} -> {kind}; with "
-                                         f"local inputs -> {type(local).__name__}")
-                        break
-                if kind in ("DataFrame", "Series") and "ddf" in pattern:
-                    try:  # the same call on a Series: a frame-in, frame-out function?
-                        other = kind_of(call(fn, build([a if a != "ddf" else "s"
-                                                        for a in pattern], False), kw))
-                    except BaseException:  # noqa: B036
-                        other = None
-                    if other in ("DataFrame", "Series") and other != kind:
-                        kind, shown = "DataFrame or Series", f"{shown} and on a Series"
-                results[name] = (kind, f"probe {shown}")
-                break
-            else:
-                continue
-            break
-    print(json.dumps(results))
-
-
-def _shown(attr: str, pattern, kw) -> str:
-    args = [repr(a) if not isinstance(a, str) else a.strip("<>") for a in pattern]
-    args += [f"{k}={v!r}" for k, v in kw.items()]
-    return f"{attr}({', '.join(args)})"
 
 
 # ------------------------------------------------------------------------------ the table
@@ -478,13 +333,16 @@ def model_kind(name: str) -> str | None:
     """What the semantic model says a call of ``name`` gives (None: unknown)."""
     from .model import K, SemanticModel
     if name.startswith("distributed.Client."):
-        source = ("from distributed import Client\nclient = Client()\n"
-                  f"client.{name.rpartition('.')[2]}(f, x)\n")
+        method = name.rpartition(".")[2]  # on an instance, or on the class (Client.current())
+        sources = (f"from distributed import Client\nclient = Client()\nclient.{method}(f, x)\n",
+                   f"from distributed import Client\nClient.{method}()\n")
     else:
         module, _, attr = name.rpartition(".")
-        source = f"from {module} import {attr} as target\ntarget(x)\n"
-    tree = ast.parse(source)
-    value = SemanticModel(tree).build().value(tree.body[-1].value)
+        sources = (f"from {module} import {attr} as target\ntarget(x)\n",)
+    value = None
+    for source in sources:
+        tree = ast.parse(source)
+        value = value or SemanticModel(tree).build().value(tree.body[-1].value)
     if value is None:
         return None
     if value.kind == K.CONTAINER and value.element is not None and \
@@ -556,7 +414,7 @@ def compare(entries: list[Entry]) -> Comparison:
             found = _resolves(name)
             if found is None:
                 unchecked.append(name)
-            elif not found:
+            elif not found and name not in FORMER_NAMES:
                 stale.append(name)
         elif entry.kind not in PRODUCER_KINDS:
             not_producers.append((name, entry))
