@@ -448,8 +448,11 @@ def report(out, *, show_all: bool = False, probing: bool = True) -> int:
         ("Producers the model gives another kind", [f"{e.name}  (API: {e.kind}; model: {m})"
                                                     for e, m in result.different]),
         ("Vocabulary names the installed Dask does not have", result.stale),
-        ("Vocabulary names that are not producers per the API",
-         [f"{n}  ({e.kind}; {e.how})" for n, e in result.not_producers]),
+        ("Vocabulary names that are not producers per the API (input-dependent, a tuple, "
+         "something else)", [f"{n}  ({e.kind}; {e.how})" for n, e in result.not_producers
+                             if e.kind != UNKNOWN]),
+        ("Vocabulary names the API table could not decide (docs silent, I/O not probed)",
+         [f"{n}  ({e.how})" for n, e in result.not_producers if e.kind == UNKNOWN]),
         ("Vocabulary names of packages not installed (not checked)", result.unchecked),
     )
     for title, lines in sections:
