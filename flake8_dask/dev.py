@@ -1,5 +1,7 @@
 """Tools for contributors. ``python -m flake8_dask.dev new-rule DSK311 elementwise-loop``
-creates a rule from the template: its module, its fixture and its CHANGELOG line.
+creates a rule from the template: its module, its fixture and its CHANGELOG line;
+``python -m flake8_dask.dev vocabulary`` checks the vocabulary's producers against the
+installed Dask's public API (flake8_dask/dev_vocabulary.py).
 
 The rule starts failing its tests on purpose: the fixture's bad case expects a finding the
 empty check does not make yet. Write the bad cases and the look-alikes first, watch them
@@ -138,7 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("name", help="the rule's name, e.g. elementwise-loop")
     new.add_argument("--root", type=Path, default=Path.cwd(),
                      help="the repository's root (default: the current directory)")
+    vocab = sub.add_parser("vocabulary", help="check the vocabulary's producers against the "
+                           "installed Dask's public API (imports Dask)")
+    vocab.add_argument("--all", action="store_true",
+                       help="list every public callable, not only the producers")
+    vocab.add_argument("--no-probe", action="store_true",
+                       help="decide from annotations and docstrings only (call nothing)")
     args = parser.parse_args(argv)
+    if args.command == "vocabulary":
+        from .dev_vocabulary import report  # imports Dask: only for this command
+        return report(sys.stdout, show_all=args.all, probing=not args.no_probe)
     try:
         written = new_rule(args.root, args.code, args.name)
     except ValueError as e:

@@ -29,16 +29,60 @@ DASK_DATAFRAME_FUNCTIONS_RETURNING = {
         "read_csv", "read_parquet", "read_json", "read_table", "read_fwf", "read_hdf",
         "read_sql", "read_sql_table", "read_sql_query", "read_orc", "from_pandas",
         "from_array", "from_dask_array", "from_delayed", "from_map", "from_dict",
-        "from_records", "concat", "merge", "merge_asof", "multi.concat", "from_graph",
+        "concat", "merge", "merge_asof", "multi.concat", "from_graph",
         "map_partitions", "from_legacy_dataframe", "repartition",
+        # checked against the installed Dask's public API (python -m flake8_dask.dev
+        # vocabulary); from_dask_dataframe: dask-expr 1.x
+        "melt", "get_dummies", "pivot_table", "DataFrame", "from_dask_dataframe",
     )},
     "dask.dataframe.to_datetime": K.SERIES,
     "dask.dataframe.to_numeric": K.SERIES,
-    # dask-geopandas: its GeoDataFrame is a Dask DataFrame
+    "dask.dataframe.to_timedelta": K.SERIES,
+    "dask.dataframe.Series": K.SERIES,
+    "dask.dataframe.Scalar": K.SCALAR,
+    # a DataFrame for a DataFrame, a Series for a Series
+    "dask.dataframe.isna": K.FRAME,
+    "dask.dataframe.map_overlap": K.FRAME,
+    # conversions out of a DataFrame
+    "dask.dataframe.to_bag": K.BAG,
+    "dask.dataframe.to_records": K.ARRAY,
+    "dask.bag.Item": K.SCALAR,
+    # ``Future(key)``: a Future of a key the cluster holds (its Client is the current one)
+    "distributed.Future": K.FUTURE,
+    # The model looks every producer named by its qualified name up in this one table,
+    # whatever its kind: the groups below are merged into it.
+}
+
+#: Dask's dataset generators (dask.datasets): small random collections for examples and tests.
+DATASET_GENERATORS = {
+    "dask.datasets.timeseries": K.DATAFRAME,
+    "dask.datasets.make_people": K.BAG,
+}
+#: Functions of dask.array.stats whose result is a Delayed (a SciPy result object, lazily).
+DELAYED_RESULT_FUNCTIONS = {
+    f"dask.array.stats.{n}": K.DELAYED for n in (
+        "ttest_ind", "ttest_rel", "ttest_1samp", "f_oneway", "kurtosistest")
+}
+#: Bridges from other libraries into Dask collections. Each was checked in the library's
+#: source or documentation (CHANGELOG, #13): the result is a Dask DataFrame/Series/Array
+#: (a subclass: dask-geopandas' GeoDataFrame, dask-cudf's DataFrame). Left out on purpose:
+#: xarray (``open_mfdataset(chunks=)`` gives an xarray Dataset), dask-awkward (its Array is a
+#: Dask collection but not a dask.array Array), dask-ml's generators (a tuple ``X, y``).
+BRIDGE_PRODUCERS = {
+    # dask-geopandas: its GeoDataFrame is a Dask DataFrame, its GeoSeries a Dask Series
     **{f"dask_geopandas.{n}": K.DATAFRAME for n in (
         "from_geopandas", "from_dask_dataframe", "read_file", "read_parquet", "read_feather",
-    )},
+        "sjoin")},
+    **{f"dask_geopandas.{n}": K.SERIES for n in ("points_from_xy", "from_wkt", "from_wkb")},
+    # dask-cudf: Dask DataFrames whose partitions are cuDF frames
+    **{f"dask_cudf.{n}": K.DATAFRAME for n in (
+        "read_csv", "read_parquet", "read_json", "read_orc", "from_cudf", "from_delayed")},
+    "dask_deltatable.read_deltalake": K.DATAFRAME,
+    "dask_bigquery.read_gbq": K.DATAFRAME,
+    "dask_image.imread.imread": K.ARRAY,
 }
+DASK_DATAFRAME_FUNCTIONS_RETURNING.update(
+    {**DATASET_GENERATORS, **DELAYED_RESULT_FUNCTIONS, **BRIDGE_PRODUCERS})
 
 #: Functions that make a Dask collection whose tasks read storage (files, a database, a
 #: store), so each compute reads it again unless the collection is persisted (DSK310).
@@ -49,6 +93,8 @@ COLLECTION_READERS = frozenset({
         "read_sql", "read_sql_table", "read_sql_query", "read_orc", "from_map",
         "from_delayed")),
     *(f"dask_geopandas.{n}" for n in ("read_file", "read_parquet", "read_feather")),
+    *(f"dask_cudf.{n}" for n in ("read_csv", "read_parquet", "read_json", "read_orc")),
+    "dask_deltatable.read_deltalake", "dask_bigquery.read_gbq", "dask_image.imread.imread",
     *(f"dask.array.{n}" for n in ("from_zarr", "from_npy_stack", "from_tiledb",
                                   "from_delayed", "image.imread")),
     *(f"dask.bag.{n}" for n in ("read_text", "read_avro", "from_url", "from_delayed")),
@@ -62,21 +108,54 @@ METADATA_LENGTH_READERS = frozenset({"dask.dataframe.read_parquet",
 DASK_ARRAY_CREATORS = frozenset({
     "from_array", "from_zarr", "from_delayed", "from_npy_stack", "from_tiledb", "asarray",
     "asanyarray", "array", "ones", "zeros", "empty", "full", "ones_like", "zeros_like",
-    "empty_like", "full_like", "arange", "linspace", "eye", "identity", "diag", "tri",
+    "empty_like", "full_like", "arange", "linspace", "eye", "diag", "tri",
     "concatenate", "stack", "block", "map_blocks", "blockwise", "map_overlap", "apply_gufunc",
     "apply_along_axis", "where", "dot", "matmul", "tensordot", "einsum", "meshgrid", "indices",
-    "fromfunction", "from_dask_dataframe", "reshape", "transpose", "squeeze", "rechunk",
+    "fromfunction", "reshape", "transpose", "squeeze", "rechunk",
     "random.random", "random.normal", "random.uniform", "random.randint", "random.poisson",
-    "random.standard_normal", "random.RandomState", "random.default_rng", "coarsen", "overlap",
+    "random.standard_normal", "coarsen", "overlap",
     "random.random_sample", "random.binomial", "random.exponential", "random.lognormal",
     "sum", "mean", "std", "var", "min", "max", "nansum", "nanmean", "nanmax", "nanmin", "abs",
     "sqrt", "exp", "log", "clip", "round", "isnan", "histogram", "bincount", "unique",
     "cumsum", "cumprod", "diff", "roll", "flip", "hstack", "vstack", "dstack", "take",
     "argmax", "argmin", "average", "percentile", "reduction", "image.imread",
+    # Checked against the installed Dask's public API (python -m flake8_dask.dev vocabulary):
+    # each returns a Dask Array whatever its arguments (or raises on local ones).
+    "Array", "all", "any", "allclose", "append", "apply_over_axes", "argtopk", "argwhere",
+    "around", "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "compress",
+    "corrcoef", "count_nonzero", "cov", "delete", "diagonal", "digitize", "ediff1d", "extract",
+    "flatnonzero", "fliplr", "flipud", "insert", "isclose", "isin", "isnull", "notnull",
+    "median", "moment", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmedian",
+    "nanpercentile", "nanprod", "nanquantile", "nanstd", "nanvar", "outer", "pad", "prod",
+    "quantile", "ravel", "reshape_blockwise", "rot90", "searchsorted", "select", "tile",
+    "topk", "trace", "tril", "triu", "union1d", "vdot",
+    # dask.array.overlap and dask.array.lib.stride_tricks (``dask.array.overlap.X`` is
+    # spelled ``dask.array.X``, see canonical())
+    "sliding_window_view", "trim_internal", "trim_overlap",
+    "lib.stride_tricks.sliding_window_view",
+    # the random generators of dask.array.random (module functions; ``default_rng()`` and
+    # ``RandomState()`` return a generator, whose methods make the arrays)
+    *(f"random.{n}" for n in (
+        "beta", "chisquare", "choice", "f", "gamma", "geometric", "gumbel", "hypergeometric",
+        "laplace", "logistic", "logseries", "multinomial", "negative_binomial",
+        "noncentral_chisquare", "noncentral_f", "pareto", "permutation", "power",
+        "random_integers", "rayleigh", "standard_cauchy", "standard_exponential",
+        "standard_gamma", "standard_t", "triangular", "vonmises", "wald", "weibull", "zipf")),
+    *(f"fft.{n}" for n in (
+        "fft", "fft2", "fftn", "ifft", "ifft2", "ifftn", "rfft", "rfft2", "rfftn", "irfft",
+        "irfft2", "irfftn", "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift")),
+    *(f"linalg.{n}" for n in ("cholesky", "inv", "solve", "solve_triangular")),
+    *(f"ma.{n}" for n in (
+        "average", "count", "empty_like", "ones_like", "zeros_like", "filled", "fix_invalid",
+        "getdata", "getmaskarray", "masked_array", "masked_equal", "masked_greater",
+        "masked_greater_equal", "masked_inside", "masked_invalid", "masked_less",
+        "masked_less_equal", "masked_not_equal", "masked_outside", "masked_values",
+        "masked_where")),
+    *(f"stats.{n}" for n in ("kurtosis", "moment", "skew")),
 })
 DASK_BAG_CREATORS = frozenset({
-    "from_sequence", "read_text", "from_delayed", "from_url", "from_avro", "concat", "range",
-    "zip", "map_partitions", "map",
+    "from_sequence", "read_text", "from_delayed", "from_url", "read_avro", "concat", "range",
+    "zip", "map_partitions", "map", "Bag", "random.sample", "random.choices",
 })
 
 #: Delayed factories: ``delayed(f)`` wraps a function, ``delayed(obj)`` wraps data.
