@@ -154,6 +154,9 @@ class ComputeInLoop(Rule):
         loops = m.enclosing_loops(node)
         if not loops or m.task_sites_of(node)[1]:
             return
+        settings = [kw.value for kw in node.keywords if kw.value is not None]
+        if settings and self._varies_with(settings, loops):
+            return  # ``.compute(num_workers=n)`` over settings: a benchmark, not mergeable
         if not self._varies_with(exprs, loops) or not self._worth_batching(exprs, loops) \
                 or not self._only_collected(node) or self._timed(node):
             return
