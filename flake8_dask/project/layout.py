@@ -204,10 +204,11 @@ def _module_file(base: str, parts: list[str], project_root: str) -> str | None:
 def walk_sources(root: str, max_files: int, max_bytes: int,
                  max_entries: int) -> list[str] | None:
     """The real paths of the ``.py`` files under ``root``, skipping hidden directories,
-    virtualenvs and :data:`SKIPPED_DIRS`, and symlinks out of ``root``; None (unknown) when
-    there are more than ``max_files`` files or ``max_bytes`` bytes, or the walk meets more
-    than ``max_entries`` directory entries (a home directory, a whole disk)."""
+    virtualenvs and :data:`SKIPPED_DIRS`, and symlinks out of ``root`` (each file once);
+    None (unknown) when there are more than ``max_files`` files or ``max_bytes`` bytes, or
+    the walk meets more than ``max_entries`` directory entries (a home directory, a disk)."""
     found: list[str] = []
+    seen: set[str] = set()
     total = entries = 0
     stack = [root]
     while stack:
@@ -233,8 +234,9 @@ def walk_sources(root: str, max_files: int, max_bytes: int,
                 real = readable(entry.path, root)
             except OSError:
                 continue
-            if real is None:
+            if real is None or real in seen:  # a link to a file inside: once
                 continue
+            seen.add(real)
             found.append(real)
             total += os.path.getsize(real)
             if len(found) > max_files or total > max_bytes:
