@@ -199,6 +199,8 @@ class SummaryCache:
     def _prepare(self) -> bool:
         if self._ready is None:
             try:
+                if not self._safe_directory():  # before creating anything through a link
+                    raise OSError(f"{self.directory} is not a plain directory")
                 os.makedirs(self.entries, exist_ok=True)
                 self._safe = None
                 if not self._safe_directory():
