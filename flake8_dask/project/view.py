@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import logging
 import os
+import random
 
 from ..model.summary import summarize
 from ..options import Options
@@ -38,11 +39,12 @@ _summaries: dict[tuple, dict | None] = {}
 _indexes: dict[tuple, dict[str, dict[str, list[str]]] | None] = {}
 _caches: dict[str, SummaryCache] = {}
 _fingerprints: dict[Options, str] = {}
+_resolved: dict[tuple, str | None] = {}
 
 
 def clear_memo() -> None:
     """Forget everything this process learnt about projects (files changed on disk)."""
-    for table in (_locations, _summaries, _indexes, _caches, _fingerprints):
+    for table in (_locations, _summaries, _indexes, _caches, _fingerprints, _resolved):
         table.clear()
 
 
@@ -76,7 +78,7 @@ class LazyProject:
     def imported(self, module: str | None, level: int) -> dict | None:
         try:
             loc = self.location()
-            target = resolve(loc, module, level) if loc is not None else None
+            target = _resolve(loc, module, level) if loc is not None else None
             if target is None:
                 return None
             return module_summary(target, loc.project_root, self.options)
@@ -101,6 +103,17 @@ class LazyProject:
         except Exception as exc:
             log.debug("flake8-dask: %s: task sites: %r", self.path, exc)
             return {}
+
+
+def _resolve(loc: Location, module: str | None, level: int) -> str | None:
+    """:func:`~.layout.resolve`, remembered: every module of a package imports the same few."""
+    key = (os.path.dirname(loc.path), loc.module is None, loc.package_depth, loc.import_root,
+           loc.project_root, module, level)
+    if key not in _resolved:
+        if len(_resolved) > _MEMO_LIMIT:
+            _resolved.clear()
+        _resolved[key] = resolve(loc, module, level)
+    return _resolved[key]
 
 
 def _fingerprint(options: Options) -> str:
@@ -185,19 +198,23 @@ def task_index(import_root: str, project_root: str,
     index: dict[str, dict[str, list[str]]] | None = None
     if files is not None:
         index = {}
-        for path in files:
+        # Summarized in a random order: the -j workers that build the index at once then
+        # fill the shared disk cache for each other instead of summarizing the same files
+        # in step. Indexed in the walk's order.
+        summaries = {}
+        for path in random.sample(files, len(files)):
             data = _read(path)
-            if data is None or not _mentions_dask(data):
-                continue
-            where = locate(path)
-            if where is None:
-                continue
-            summary = module_summary(path, where.project_root, options, data)
+            where = locate(path) if data is not None and _mentions_dask(data) else None
+            if where is not None:
+                summaries[path] = (where, module_summary(path, where.project_root, options,
+                                                         data))
+        for path in files:
+            where, summary = summaries.get(path, (None, None))
             if not summary:
                 continue
             shown = os.path.relpath(path, project_root).replace(os.sep, "/")
             for task in summary["tasks"]:
-                target = resolve(where, task["module"], task["level"])
+                target = _resolve(where, task["module"], task["level"])
                 if target is not None and target != path:
                     index.setdefault(target, {}).setdefault(task["name"], []).append(
                         f"{task['site']} in {shown}")
