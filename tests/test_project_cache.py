@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from project_helpers import make
 from flake8_dask.model.summary import summarize as real_summarize
 from flake8_dask.options import Options
 from flake8_dask.project import cache as C
@@ -56,13 +57,10 @@ def fake(monkeypatch):
 
 @pytest.fixture
 def proj(tmp_path):
-    root = tmp_path / "proj"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("")
-    (root / "pkg/__init__.py").write_text("")
-    (root / "pkg/io.py").write_text("import dask.dataframe as dd\n\n\ndef load():\n"
-                                    "    return dd.read_parquet('x')\n")
-    return root
+    return make(tmp_path / "proj", {
+        "pyproject.toml": "", "pkg/__init__.py": "",
+        "pkg/io.py": "import dask.dataframe as dd\n\n\ndef load():\n"
+                     "    return dd.read_parquet('x')\n"})
 
 
 def summary_of(proj: Path, options=None):

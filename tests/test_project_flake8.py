@@ -19,6 +19,7 @@ import textwrap
 import pytest
 
 from conftest import ROOT
+from project_helpers import make
 
 pytestmark = pytest.mark.runtime
 
@@ -68,13 +69,8 @@ DRIVER = ('from dask.distributed import Client\n'
 
 @pytest.fixture
 def package(tmp_path):
-    root = tmp_path / "proj"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("")
-    (root / "pkg/__init__.py").write_text("")
-    (root / "pkg/io.py").write_text(IO)
-    (root / "pkg/driver.py").write_text(DRIVER)
-    return root
+    return make(tmp_path / "proj", {"pyproject.toml": "", "pkg/__init__.py": "",
+                                    "pkg/io.py": IO, "pkg/driver.py": DRIVER})
 
 
 def run(package, *args, **env):

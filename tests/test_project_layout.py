@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from project_helpers import make
 from flake8_dask.project import layout
 from flake8_dask.project.layout import locate, project_root_of, resolve
-
-
-def make(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 @pytest.fixture

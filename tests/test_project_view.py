@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from project_helpers import make
 from flake8_dask import checker
 from flake8_dask.options import Options
 from flake8_dask.project import LazyProject, clear_memo, project_view, view
@@ -49,13 +50,6 @@ def task(module, level, name, line):
 
 def summary(*tasks, **returns):
     return "# SUMMARY: " + json.dumps({"returns": returns, "tasks": list(tasks)}) + "\n"
-
-
-def make(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 @pytest.fixture
