@@ -260,9 +260,36 @@ def test_the_cache_dir_variable_moves_it(proj, fake, monkeypatch, tmp_path):
     assert (tmp_path / "shared/CACHEDIR.TAG").exists()
 
 
+#: What the model's summaries are made of: returns of functions and methods, tasks imported
+#: relatively and absolutely (the cache stores only what passes the schema).
+REALISTIC = """\
+import dask.dataframe as dd
+from dask.distributed import Client
+from .tasks import process
+import pkg.jobs as jobs
+
+
+def load(path):
+    return dd.read_parquet(path)
+
+
+class Loader:
+    def read(self, path):
+        return dd.read_csv(path)
+
+
+def main(client: Client):
+    futures = client.map(process, range(3))
+    client.submit(jobs.clean, load("x"))
+    return client.gather(futures)
+"""
+
+
 def test_the_model_s_summaries_pass_the_schema():
-    for source in ("", "import dask.dataframe as dd\n", "def f(:\n"):
-        assert valid_summary(real_summarize(source, Options()))
+    """A tripwire for the summary's contract: when ``summarize`` grows a key or a shape the
+    schema does not know, every entry would be refused (and recomputed) without a word."""
+    for source in ("", "import dask.dataframe as dd\n", "def f(:\n", REALISTIC):
+        assert valid_summary(real_summarize(source, Options())), source
     assert valid_summary(SUMMARY)
     assert not valid_summary({"returns": {"f": "dataframe"}})
     assert not valid_summary({"returns": {"1f": "dataframe"}, "tasks": []})
