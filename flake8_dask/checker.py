@@ -10,12 +10,14 @@ import gc
 import re
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
 from .findings import Finding
 from .model import SemanticModel
 from .options import Options
+from .project import project_view
 from .rules import ALL_RULES, Rule
 
 INTERNAL_ERROR = "DSK000"
@@ -85,12 +87,35 @@ def mentions_dask(source: str) -> bool:
         "distributed" in source and _IMPORTS_DISTRIBUTED.search(source) is not None)
 
 
+#: The path of the file the analyses in this context check, for a front end that cannot
+#: hand it to :func:`analyze` itself (the fix command, through its engine): see
+#: :func:`checking_path`.
+_checked_path: ContextVar[str | None] = ContextVar("flake8_dask_checked_path", default=None)
+
+
+@contextmanager
+def checking_path(path: str | None) -> Iterator[None]:
+    """Analyses in this block that are given no ``path`` check the file at ``path`` (None:
+    no file, as standard input)."""
+    token = _checked_path.set(path)
+    try:
+        yield
+    finally:
+        _checked_path.reset(token)
+
+
 def analyze(tree: ast.AST, source: str, options: Options | None = None,
-            rules: Sequence[type[Rule]] | None = None) -> list[Finding]:
-    """All findings for one module, sorted. Never raises: an internal error is DSK000."""
+            rules: Sequence[type[Rule]] | None = None, *,
+            path: str | None = None) -> list[Finding]:
+    """All findings for one module, sorted. Never raises: an internal error is DSK000.
+
+    ``path``: the checked file's path (also from :func:`checking_path`), from which the
+    model sees the other modules of its project (read lazily, only when a rule's question
+    needs them); None, or standard input, checks the file on its own."""
     if not mentions_dask(source):
         return []
     options = options or Options()
+    project = project_view(path if path is not None else _checked_path.get(), options)
     if not options.notebook:
         if "# In[" in source and _NOTEBOOK_CELL.search(source):
             options = replace(options, notebook=True, cell_marker=_NOTEBOOK_CELL.pattern)
@@ -102,7 +127,7 @@ def analyze(tree: ast.AST, source: str, options: Options | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        findings = _run(tree, source, options, ALL_RULES if rules is None else rules)
+        findings = _run(tree, source, options, ALL_RULES if rules is None else rules, project)
         _to_character_columns(findings, source)
         return findings
     except (Exception, RecursionError) as exc:  # never crash the host
@@ -121,10 +146,10 @@ def internal_error(exc: BaseException) -> Finding:
 
 
 def _run(tree: ast.AST, source: str, options: Options,
-         rule_classes: Iterable[type[Rule]]) -> list[Finding]:
+         rule_classes: Iterable[type[Rule]], project=None) -> list[Finding]:
     rule_classes = list(rule_classes)
     wanted = frozenset(t for r in rule_classes for t in r.node_types)
-    model = SemanticModel(tree, options, source)
+    model = SemanticModel(tree, options, source, project)
     instances: list[Rule] = []
     open_blocks = getattr(_local, "models", None)
     if open_blocks:

@@ -71,6 +71,8 @@ class Options:
     #: What messages call the cells, in order (not a user option): the notebook's own cell
     #: numbers, so that a message cites ``cell 3, line 2``. Empty: plain line numbers.
     cell_numbers: tuple[int, ...] = ()
+    #: Neither read nor write the cache of other modules' summaries (.flake8_dask_cache/).
+    no_cache: bool = False
 
     @classmethod
     def from_mapping(cls, values: dict) -> "Options":
@@ -110,4 +112,7 @@ OPTION_HELP = {
     "report_partition_mutation": "DSK207: also report in-place changes of the partition, "
                                  "block or element a per-chunk function (map_partitions, "
                                  "map_blocks, apply, ...) receives. Default: false",
+    "no_cache": "Neither read nor write the cache of the project's module summaries "
+                "(.flake8_dask_cache/ in the project root; FLAKE8_DASK_NO_CACHE=1 does the "
+                "same, FLAKE8_DASK_CACHE_DIR moves it). Default: false",
 }

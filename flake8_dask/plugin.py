@@ -53,5 +53,6 @@ class DaskChecker:
         # collector does not sweep flake8's state while the analysis allocates.
         with gc_paused(), releasing():
             results = [(f.line, f.col, f.text, type(self))
-                       for f in analyze(self.tree, source, self.options)]
+                       for f in analyze(self.tree, source, self.options,
+                                        path=self.filename)]
         return iter(results)

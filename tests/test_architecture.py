@@ -156,7 +156,7 @@ def test_options_import_nothing_of_the_package():
 
 #: What the model stands below (the analysis and its front ends), annotations included.
 ABOVE_THE_MODEL = ("flake8_dask.rules", "flake8_dask.fix", "flake8_dask.checker",
-                   "flake8_dask.plugin", "flake8_dask.docs")
+                   "flake8_dask.plugin", "flake8_dask.docs", "flake8_dask.project")
 
 
 def test_the_model_imports_neither_the_rules_nor_the_fix_command():
@@ -235,3 +235,18 @@ def test_rules_use_the_public_model():
                         if a.name.startswith("_") and a.name != "_edits" and
                         not (node.level and a.name.startswith("_") and node.module is None)]
     assert not bad, bad
+
+
+#: What the project layer (the other modules' summaries, #13) stands below.
+ABOVE_THE_PROJECT = ("flake8_dask.rules", "flake8_dask.fix", "flake8_dask.checker",
+                     "flake8_dask.plugin", "flake8_dask.docs")
+
+
+def test_the_project_layer_stands_between_the_model_and_the_checker():
+    graph = import_graph(type_checking=True)
+    project = {m: t for m, t in graph.items() if m.startswith("flake8_dask.project")}
+    assert project, "flake8_dask.project not found"
+    for module, targets in project.items():
+        bad = {t for t in targets if t.startswith(ABOVE_THE_PROJECT)}
+        assert not bad, f"{module} imports {sorted(bad)}"
+    assert "flake8_dask.project" in graph["flake8_dask.checker"]

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "processes; the files are read and written here, the cluster needs "
                         "flake8-dask (the same version) installed, and this command needs "
                         "distributed: pip install 'flake8-dask[scheduler]'")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the cache of module summaries "
+                        "(.flake8_dask_cache/); as --dask-no-cache=true")
     p.add_argument("--stdin-filename", metavar="NAME",
                    help="the name of the file read from standard input (for per-file "
                         "ignores, excludes and messages; .ipynb reads a notebook)")
@@ -158,6 +161,8 @@ def _settings_from(args, config) -> tuple[Settings, list[str]]:
     plugin_values = {k: v for k, v in values.items() if k.startswith("dask_")}
     plugin_values.update({k: v for k, v in vars(args).items()
                           if k.startswith("dask_") and v is not None})
+    if args.no_cache:
+        plugin_values["dask_no_cache"] = True
     try:
         options = Options.from_mapping(plugin_values)
     except (TypeError, ValueError) as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
-from ..checker import gc_paused, releasing
+from ..checker import checking_path, gc_paused, releasing
 from ..findings import Finding
 from ..options import Options
 from ..rules import RULES_BY_CODE
@@ -140,7 +140,9 @@ def process(target_display: str, target_path: str, settings: Settings,
     job = prepare(target_display, target_path, settings, stdin_data)
     if isinstance(job, FileReport):
         return job
-    with gc_paused():  # in this command's own process (not on a Dask worker's threads)
+    # in this command's own process (not on a Dask worker's threads); the file's path shows
+    # the model its project (not with --scheduler: the cluster may not see the files)
+    with gc_paused(), checking_path(None if job.from_stdin else job.path):
         report, new_data = run_job(job)
     return complete(job, report, new_data)
 

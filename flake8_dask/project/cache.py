@@ -1,0 +1,234 @@
+"""The on-disk cache of module summaries: ``.flake8_dask_cache/`` in the project root.
+
+An entry is a JSON file, ``summaries/<key>.json``, where the key is the SHA-256 of the
+module's source bytes, the tool's version, the options' fingerprint and the summary format.
+The entry repeats those four, and is trusted only when they match and its summary passes
+:func:`valid_summary` (types, sizes, kinds from :class:`~flake8_dask.model.kinds.K`);
+anything else (truncated, corrupt, stale, forged, a symlink, a FIFO, too large) is ignored
+and the summary recomputed. The cache is data: read with :func:`json.loads`, never
+unpickled, unmarshalled or evaluated. Writes go to a temporary file in the same directory
+and are renamed over the entry (atomic, so concurrent ``flake8 -j`` processes are safe:
+the last writer wins with identical content). A directory that cannot be written means no
+cache, silently (one debug line on the ``flake8_dask`` logger).
+
+Nothing is ever evicted: deleting the directory is always safe (``rm -rf
+.flake8_dask_cache``). ``FLAKE8_DASK_NO_CACHE=1`` (or ``--no-cache`` / ``dask-no-cache``)
+turns it off, ``FLAKE8_DASK_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from .. import __version__
+from ..model.kinds import K
+from ..options import Options
+
+#: Bump when summaries computed from the same source change shape or meaning (the model's
+#: own source is part of the tool's fingerprint too, see :func:`tool_fingerprint`).
+SUMMARY_FORMAT = 1
+CACHE_DIR_NAME = ".flake8_dask_cache"
+#: The standard signature of a cache directory tag (https://bford.info/cachedir/).
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by flake8-dask.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n")
+MAX_ENTRY_BYTES = 1024 * 1024
+MAX_ITEMS = 10_000
+MAX_NAME = 200
+MAX_TEXT = 1000
+KIND_VALUES = frozenset(k.value for k in K)
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+log = logging.getLogger("flake8_dask")
+
+
+def cache_disabled(options: Options) -> bool:
+    """``--no-cache`` / ``dask-no-cache = true`` or ``FLAKE8_DASK_NO_CACHE=1``."""
+    env = os.environ.get("FLAKE8_DASK_NO_CACHE", "")
+    return getattr(options, "no_cache", False) or env.strip().lower() in _TRUE
+
+
+def summary_options(options: Options) -> Options:
+    """The options a summary is computed with: an imported module is a plain ``.py`` file
+    (not a notebook), whatever the checked file is."""
+    return replace(options, notebook=False, cell_marker="", cell_numbers=())
+
+
+def options_fingerprint(options: Options) -> str:
+    values = asdict(summary_options(options))
+    values.pop("no_cache", None)  # where the result is kept does not change it
+    text = json.dumps(values, sort_keys=True, default=list)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_TOOL: list[str] = []
+
+
+def tool_fingerprint() -> str:
+    """The version, and a digest of the model's source: a summary depends on the model's
+    code, and a development install keeps its version while that code changes."""
+    if not _TOOL:
+        digest = hashlib.sha256()
+        model = Path(__file__).resolve().parent.parent / "model"
+        try:
+            for path in sorted(model.rglob("*.py")):
+                digest.update(path.relative_to(model).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+            _TOOL.append(f"{__version__}+{digest.hexdigest()[:16]}")
+        except OSError:  # a zipped installation: the version alone
+            _TOOL.append(__version__)
+    return _TOOL[0]
+
+
+def _name(value) -> bool:
+    return (type(value) is str and 0 < len(value) <= MAX_NAME and
+            all(part.isidentifier() for part in value.split(".")))
+
+
+def _task(entry) -> bool:
+    return (type(entry) is dict and entry.keys() == {"module", "level", "name", "site"} and
+            (entry["module"] is None or _name(entry["module"])) and
+            type(entry["level"]) is int and 0 <= entry["level"] <= 100 and
+            _name(entry["name"]) and
+            type(entry["site"]) is str and len(entry["site"]) <= MAX_TEXT)
+
+
+def valid_summary(summary) -> bool:
+    """A summary as :func:`flake8_dask.model.summary.summarize` makes them: only its
+    documented keys, names that are (dotted) identifiers, kinds from K, bounded sizes."""
+    if type(summary) is not dict or summary.keys() != {"returns", "tasks"}:
+        return False
+    returns, tasks = summary["returns"], summary["tasks"]
+    return (type(returns) is dict and len(returns) <= MAX_ITEMS and
+            all(_name(k) and type(v) is str and v in KIND_VALUES for k, v in returns.items())
+            and type(tasks) is list and len(tasks) <= MAX_ITEMS and all(map(_task, tasks)))
+
+
+def default_directory(project_root: str) -> tuple[str, bool]:
+    """(the cache directory, whether the user chose it: ``FLAKE8_DASK_CACHE_DIR``)."""
+    chosen = os.environ.get("FLAKE8_DASK_CACHE_DIR", "").strip()
+    if chosen:
+        return os.path.abspath(os.path.expanduser(chosen)), True
+    return os.path.join(project_root, CACHE_DIR_NAME), False
+
+
+class SummaryCache:
+    """The summaries of one cache directory. Never raises."""
+
+    def __init__(self, directory: str, chosen: bool = False) -> None:
+        self.directory = directory
+        self.entries = os.path.join(directory, "summaries")
+        #: the directory was named by the user (a symlink is then theirs to make)
+        self.chosen = chosen
+        self._ready: bool | None = None  # None: not created yet; False: cannot write
+        self._safe: bool | None = None
+
+    @staticmethod
+    def key(source_hash: str, tool: str, options: str) -> str:
+        text = json.dumps([source_hash, tool, options, SUMMARY_FORMAT])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _safe_directory(self) -> bool:
+        """The directories are real directories (not links planted by the checked
+        repository to make us write elsewhere), unless the user chose the location."""
+        if self._safe is None:
+            self._safe = self.chosen or self._plain_directories()
+        return self._safe
+
+    def _plain_directories(self) -> bool:
+        for d in (self.directory, self.entries):
+            try:
+                if not stat.S_ISDIR(os.lstat(d).st_mode):
+                    return False
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+        return True
+
+    def read(self, source_hash: str, tool: str, options: str) -> dict | None:
+        """The cached summary, or None when there is none to trust."""
+        path = os.path.join(self.entries, self.key(source_hash, tool, options) + ".json")
+        if not self._safe_directory():
+            return None
+        try:
+            # no symlink, no FIFO or device (a read would block or never end), bounded size
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) |
+                         getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                data = f.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        try:
+            entry = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        if (type(entry) is not dict or entry.get("format") != SUMMARY_FORMAT or
+                entry.get("source") != source_hash or entry.get("tool") != tool or
+                entry.get("options") != options or not valid_summary(entry.get("summary"))):
+            return None
+        return entry["summary"]
+
+    def write(self, source_hash: str, tool: str, options: str, summary: dict) -> None:
+        if not valid_summary(summary) or not self._prepare():
+            return
+        key = self.key(source_hash, tool, options)
+        entry = {"format": SUMMARY_FORMAT, "source": source_hash, "tool": tool,
+                 "options": options, "summary": summary}
+        try:
+            _write_atomic(os.path.join(self.entries, key + ".json"),
+                          json.dumps(entry, separators=(",", ":")).encode())
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _prepare(self) -> bool:
+        if self._ready is None:
+            try:
+                if not self._safe_directory():  # before creating anything through a link
+                    raise OSError(f"{self.directory} is not a plain directory")
+                os.makedirs(self.entries, exist_ok=True)
+                self._safe = None
+                if not self._safe_directory():
+                    raise OSError(f"{self.directory} is not a plain directory")
+                for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "*\n")):
+                    path = os.path.join(self.directory, name)
+                    if not os.path.lexists(path):
+                        _write_atomic(path, text.encode())
+                self._ready = True
+            except OSError as exc:
+                self._give_up(exc)
+        return bool(self._ready)
+
+    def _give_up(self, exc: OSError) -> None:
+        if self._ready is not False:
+            log.debug("flake8-dask: not caching summaries in %s: %s", self.directory, exc)
+        self._ready = False
+
+
+def _write_atomic(path: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
