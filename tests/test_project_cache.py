@@ -25,16 +25,20 @@ from flake8_dask.project.cache import SummaryCache, valid_summary
 
 SUMMARY = {"returns": {"load": "dataframe", "Loader.read": "array"},
            "tasks": [{"module": "tasks", "level": 1, "name": "process",
+                      "api": "client.submit", "line": 3, "lazy": False, "per_chunk": False,
                       "site": "client.submit at line 3"}]}
 
 
 @pytest.fixture(autouse=True)
-def fresh(monkeypatch):
+def fresh(monkeypatch, tmp_path):
     clear_memo()
     for var in ("FLAKE8_DASK_NO_CACHE", "FLAKE8_DASK_CACHE_DIR"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the user's secret
+    C._secrets.clear()
     yield
     clear_memo()
+    C._secrets.clear()
 
 
 class Counting:
@@ -87,8 +91,10 @@ def test_an_entry_is_written_once_and_read_by_the_next_process(proj, fake):
     stored = json.loads(entry.read_text())
     source, tool, options = keys_of(proj)
     assert entry.name == SummaryCache.key(source, tool, options) + ".json"
+    mac = stored.pop("mac")
     assert stored == {"format": C.SUMMARY_FORMAT, "source": source, "tool": tool,
                       "options": options, "summary": SUMMARY}
+    assert len(mac) == 64 and os.stat(C.secret_path()).st_mode & 0o777 == 0o600
 
 
 def test_the_directory_is_tagged_and_ignored_by_git(proj, fake):
@@ -165,6 +171,12 @@ def test_forged_entries_committed_in_the_repository_are_ignored(proj, fake):
         {"format": C.SUMMARY_FORMAT, "source": source, "tool": tool, "options": options,
          "summary": {"returns": {}, "tasks": [{"module": "x", "level": 1, "name": "f",
                                                "site": "s", "extra": "__import__('os')"}]}},
+        # the perfect forgery: every key right, a valid lying summary, a code made with
+        # another secret (or none): not this user's entry
+        {"format": C.SUMMARY_FORMAT, "source": source, "tool": tool, "options": options,
+         "summary": lie, "mac": "0" * 64},
+        {"format": C.SUMMARY_FORMAT, "source": source, "tool": tool, "options": options,
+         "summary": lie},
     ]
     entry = proj / ".flake8_dask_cache/summaries" / (SummaryCache.key(
         source, tool, options) + ".json")
@@ -304,7 +316,8 @@ def _hammer(directory: str, worker: int, rounds: int, queue) -> None:
         for key in ("shared-a", "shared-b", f"own-{worker}"):
             summary = {"returns": {f"f{j}": "dataframe" for j in range(50)},
                        "tasks": [{"module": key.replace("-", "_"), "level": 0, "name": "f",
-                                  "site": "x" * 200}]}
+                                  "api": "client.map", "line": 1, "lazy": False,
+                                  "per_chunk": False, "site": "x" * 200}]}
             cache.write(key, "tool", "opts", summary)
             got = cache.read(key, "tool", "opts")
             if got != summary:  # never a partial or another key's entry
@@ -329,3 +342,16 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path):
     assert len(names) == 2 + len(workers) and not [n for n in names if n.startswith(".tmp")]
     cache = SummaryCache(directory)
     assert all(cache.read(k, "tool", "opts") for k in ("shared-a", "shared-b", "own-3"))
+
+
+def test_without_a_secret_of_its_own_nothing_is_cached(proj, fake, tmp_path, monkeypatch):
+    """A home where the secret cannot be made (here: a file where its directory goes):
+    every summary is computed, none written, none read."""
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    C._secrets.clear()
+    assert summary_of(proj) == SUMMARY and len(fake.calls) == 1
+    clear_memo()
+    assert summary_of(proj) == SUMMARY and len(fake.calls) == 2
+    assert entries(proj) == []

@@ -44,8 +44,14 @@ def fake(monkeypatch):
 
 
 def task(module, level, name, line):
-    return {"module": module, "level": level, "name": name,
+    return {"module": module, "level": level, "name": name, "api": "client.submit",
+            "line": line, "lazy": False, "per_chunk": False,
             "site": f"client.submit at line {line}"}
+
+
+def site(place):
+    """A task site as the index gives it: handed to client.submit at ``place``."""
+    return {"api": "client.submit", "place": place, "lazy": False, "per_chunk": False}
 
 
 def summary(*tasks, **returns):
@@ -83,14 +89,14 @@ def sites(path: Path) -> dict[str, list[str]]:
 def test_the_reverse_index_names_the_functions_other_modules_hand_to_dask(proj, monkeypatch):
     monkeypatch.setattr(view, "summarize", _tolerant(view.summarize))
     assert sites(proj / "pkg/tasks.py") == {
-        "process": ["client.submit at line 5 in pkg/driver.py",
-                    "client.submit at line 11 in pkg/sub/runner.py"],
-        "clean": ["client.submit at line 9 in pkg/sub/runner.py"],
+        "process": [site("pkg/driver.py:5"),
+                    site("pkg/sub/runner.py:11")],
+        "clean": [site("pkg/sub/runner.py:9")],
     }
     assert sites(proj / "pkg/__init__.py") == {
-        "setup": ["client.submit at line 10 in pkg/sub/runner.py"]}
+        "setup": [site("pkg/sub/runner.py:10")]}
     assert sites(proj / "pkg/othertasks.py") == {
-        "process": ["client.submit at line 6 in pkg/driver.py"]}
+        "process": [site("pkg/driver.py:6")]}
     assert sites(proj / "pkg/driver.py") == {}
 
 

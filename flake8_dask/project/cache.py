@@ -2,8 +2,12 @@
 
 An entry is a JSON file, ``summaries/<key>.json``, where the key is the SHA-256 of the
 module's source bytes, the tool's version, the options' fingerprint and the summary format.
-The entry repeats those four, and is trusted only when they match and its summary passes
-:func:`valid_summary` (types, sizes, kinds from :class:`~flake8_dask.model.kinds.K`);
+The entry repeats those four and carries an HMAC under a random secret of the user's own,
+kept outside every project (``~/.cache/flake8-dask/secret``, :func:`secret_path`); it is
+trusted only when all match and its summary passes :func:`valid_summary` (types, sizes,
+kinds from :class:`~flake8_dask.model.kinds.K`). A cache committed in a hostile repository
+can therefore change nothing: its entries were not signed with this user's secret. Without
+a secret (a read-only home) nothing is cached;
 anything else (truncated, corrupt, stale, forged, a symlink, a FIFO, too large) is ignored
 and the summary recomputed. The cache is data: read with :func:`json.loads`, never
 unpickled, unmarshalled or evaluated. Writes go to a temporary file in the same directory
@@ -19,6 +23,7 @@ turns it off, ``FLAKE8_DASK_CACHE_DIR`` moves it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -33,7 +38,7 @@ from ..options import Options
 
 #: Bump when summaries computed from the same source change shape or meaning (the model's
 #: own source is part of the tool's fingerprint too, see :func:`tool_fingerprint`).
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 CACHE_DIR_NAME = ".flake8_dask_cache"
 #: The standard signature of a cache directory tag (https://bford.info/cachedir/).
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -47,6 +52,59 @@ KIND_VALUES = frozenset(k.value for k in K)
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 log = logging.getLogger("flake8_dask")
+
+
+def secret_path() -> str:
+    """Where this user's cache secret lives: outside every project, so that a cache
+    directory committed in a checked repository cannot carry entries we would trust."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "flake8-dask", "secret")
+
+
+_secrets: dict[str, bytes | None] = {}
+
+
+def _secret() -> bytes | None:
+    """This user's random key (created once, mode 0600), or None when it cannot be read or
+    made (a read-only home): then nothing is cached."""
+    path = secret_path()
+    if path in _secrets:
+        return _secrets[path]
+    found = None
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as f:
+                data = f.read(65)
+            if len(data) == 64:
+                found = data
+            break
+        except FileNotFoundError:
+            try:
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(os.urandom(32).hex().encode())
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            except OSError as exc:
+                log.debug("flake8-dask: no cache secret at %s: %r", path, exc)
+                break
+        except OSError as exc:
+            log.debug("flake8-dask: no cache secret at %s: %r", path, exc)
+            break
+    _secrets[path] = found
+    return found
+
+
+def _mac(entry: dict) -> str | None:
+    """The entry's authentication code under this user's secret (everything but the code)."""
+    secret = _secret()
+    if secret is None:
+        return None
+    fields = {k: v for k, v in entry.items() if k != "mac"}
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
 
 
 def cache_disabled(options: Options) -> bool:
@@ -93,11 +151,17 @@ def _name(value) -> bool:
 
 
 def _task(entry) -> bool:
-    return (type(entry) is dict and entry.keys() == {"module", "level", "name", "site"} and
+    return (type(entry) is dict and entry.keys() == _TASK_KEYS and
             (entry["module"] is None or _name(entry["module"])) and
             type(entry["level"]) is int and 0 <= entry["level"] <= 100 and
             _name(entry["name"]) and
-            type(entry["site"]) is str and len(entry["site"]) <= MAX_TEXT)
+            type(entry["site"]) is str and len(entry["site"]) <= MAX_TEXT and
+            type(entry["api"]) is str and len(entry["api"]) <= MAX_TEXT and
+            type(entry["line"]) is int and 0 < entry["line"] < 10**8 and
+            type(entry["lazy"]) is bool and type(entry["per_chunk"]) is bool)
+
+
+_TASK_KEYS = frozenset({"module", "level", "name", "site", "api", "line", "lazy", "per_chunk"})
 
 
 def valid_summary(summary) -> bool:
@@ -182,6 +246,9 @@ class SummaryCache:
                 entry.get("source") != source_hash or entry.get("tool") != tool or
                 entry.get("options") != options or not valid_summary(entry.get("summary"))):
             return None
+        mac = _mac(entry)
+        if mac is None or not hmac.compare_digest(str(entry.get("mac", "")), mac):
+            return None  # not written by this user on this machine: a forged entry
         return entry["summary"]
 
     def write(self, source_hash: str, tool: str, options: str, summary: dict) -> None:
@@ -190,6 +257,10 @@ class SummaryCache:
         key = self.key(source_hash, tool, options)
         entry = {"format": SUMMARY_FORMAT, "source": source_hash, "tool": tool,
                  "options": options, "summary": summary}
+        mac = _mac(entry)
+        if mac is None:
+            return  # no secret of our own: no cache (never an entry we could not verify)
+        entry["mac"] = mac
         try:
             _write_atomic(os.path.join(self.entries, key + ".json"),
                           json.dumps(entry, separators=(",", ":")).encode())

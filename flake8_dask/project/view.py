@@ -87,7 +87,7 @@ class LazyProject:
                       exc)
             return None
 
-    def task_sites(self) -> dict[str, list[str]]:
+    def task_sites(self) -> dict[str, list[dict]]:
         """Which of this module's top-level functions the other modules under its import
         root hand to Dask. Unknown ({}) when the module cannot be imported (a notebook), or
         the import root holds more than :data:`MAX_PROJECT_FILES` files or
@@ -217,6 +217,7 @@ def task_index(import_root: str, project_root: str,
                 target = _resolve(where, task["module"], task["level"])
                 if target is not None and target != path:
                     index.setdefault(target, {}).setdefault(task["name"], []).append(
-                        f"{task['site']} in {shown}")
+                        {"api": task["api"], "place": f"{shown}:{task['line']}",
+                         "lazy": task["lazy"], "per_chunk": task["per_chunk"]})
     _indexes[key] = index
     return index
