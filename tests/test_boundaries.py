@@ -164,3 +164,24 @@ def test_summary_of_a_module():
 @pytest.mark.parametrize("source", ["def broken(:\n  pass\n", "x = 1\n", "import dask\n" * 3])
 def test_summary_of_anything_never_raises(source):
     assert summarize(source) == {"returns": {}, "tasks": []}
+
+
+@pytest.mark.parametrize("name", ["driver.py", "tasks.py", "io.py"])
+def test_a_package_s_modules_see_each_other(name, monkeypatch):
+    """fixtures/boundaries/pkg: `driver` reads its events through `io` (DSK304, DSK408) and
+    hands `tasks.record` to client.submit (DSK206 in `tasks`, citing the driver's line)."""
+    from flake8_dask.checker import analyze
+    from flake8_dask.project import clear_memo
+
+    monkeypatch.setenv("FLAKE8_DASK_NO_CACHE", "1")
+    clear_memo()
+    path = BOUNDARIES / "pkg" / name
+    source = path.read_text(encoding="utf-8")
+    findings = analyze(ast.parse(source), source, rules=DEFAULT, path=str(path))
+    assert {(f.line, f.code) for f in findings} == expected_findings(source)
+    alone = analyze(ast.parse(source), source, rules=DEFAULT)  # no project: none of them
+    assert not alone
+    if name == "tasks.py":
+        (record,) = findings
+        assert "passed to client.submit at fixtures/boundaries/pkg/driver.py:14" in \
+            record.message
