@@ -41,6 +41,8 @@ class Code:
 
 
 INTERNAL_ERROR = Code("DSK000", "internal-error", """
+    An internal error of flake8-dask: the file was not fully checked.
+
     ## What it does
     Reports an internal error of flake8-dask on a file: an exception in the analysis of that
     file. Both the flake8 plugin and the fix command report it, on line 1, with the
@@ -57,6 +59,8 @@ INTERNAL_ERROR = Code("DSK000", "internal-error", """
     """)
 
 FILE_NOT_CHECKED = Code("DSK001", "file-not-checked", """
+    A file that could not be checked: it does not parse, or cannot be read or decoded.
+
     ## What it does
     Reports a file the fix command (`flake8-dask check`, `python -m flake8_dask.fix`) could
     not check: it does not parse (`SyntaxError: invalid syntax`, at the line and column of

@@ -133,7 +133,11 @@ def render_github(reports: list[FileReport]) -> str:
 
 
 def one_line(rule) -> str:
-    """The first sentence of a rule's documentation (its "What it does"), on one line."""
+    """The first line of a rule's docstring (``Waiting on futures inside a task without
+    seceding.``), else the first sentence of its "What it does"."""
+    first = inspect.cleandoc(rule.__doc__ or "").partition("\n")[0].strip()
+    if first and not first.startswith("#"):
+        return first
     text = " ".join((rule.summary() or rule.name).split())
     end = text.find(". ")
     return text[:end + 1] if 0 < end else text
