@@ -105,6 +105,31 @@ def read_tool_flake8(path: str) -> dict[str, str] | None:
     return values
 
 
+def config_value_origin(directory: str, key: str, value) -> str | None:
+    """``[flake8] of /path/setup.cfg`` when the configuration flake8 reads from
+    ``directory`` sets ``key`` (``dask_tiny_task_count`` form) to ``value``; else None."""
+    text = str(value).strip()
+    pyproject = pyproject_in(directory)
+    if pyproject is not None and flake8_reads_pyproject():
+        try:
+            values = read_tool_flake8(pyproject)
+        except ConfigFileError:
+            values = None
+        if values is not None:
+            return f"[tool.flake8] of {pyproject}" if values.get(key, "").strip() == text \
+                else None
+    path = find_config_file(directory)
+    if path is None:
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="UTF-8")
+        found = {k.replace("-", "_"): v for k, v in parser.items("flake8")}
+    except (UnicodeDecodeError, configparser.Error):
+        return None
+    return f"[flake8] of {path}" if found.get(key, "").strip() == text else None
+
+
 def pyproject_in(directory: str) -> str | None:
     """The ``pyproject.toml`` Flake8-pyproject would read from this directory, if any."""
     path = os.path.join(directory, PYPROJECT)
