@@ -64,6 +64,8 @@ class _Ignores:
             for directory in reversed(chain):
                 inherited += self._own(directory)
         self._rules[os.path.dirname(root)] = inherited
+        if inherited and self.ignored(root, True):  # named, so checked: and all within it
+            self._rules = {os.path.dirname(root): ()}
 
     def _load(self, base: str, path: str) -> tuple:
         try:
