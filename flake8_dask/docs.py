@@ -64,8 +64,8 @@ FILE_NOT_CHECKED = Code("DSK001", "file-not-checked", """
     ## What it does
     Reports a file the fix command (`flake8-dask check`, `python -m flake8_dask.fix`) could
     not check: it does not parse (`SyntaxError: invalid syntax`, at the line and column of
-    the error), it cannot be decoded (`could not decode as utf-8: ...`), it cannot be read
-    (`could not read: Permission denied`), or a notebook is not valid notebook JSON. A
+    the error), it cannot be decoded (`cannot decode as utf-8: ...`), it cannot be read
+    (`cannot read: Permission denied`), or a notebook is not valid notebook JSON. A
     notebook cell that does not parse is reported on that cell, and the other cells are
     checked. It appears in every output format (text, json, github, sarif), so a CI job
     that fails says why.
