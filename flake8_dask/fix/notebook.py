@@ -379,8 +379,8 @@ def fix_notebook(text: str, *, options: Options | None = None,
         except SyntaxError as exc:  # reported on the cell (DSK001) by the fix command
             result.syntax_errors.append((cell.index + 1, exc))
             continue
-        except ValueError as exc:  # null bytes
-            result.messages.append(f"cell {cell.index + 1}: {exc}; cell skipped")
+        except ValueError as exc:  # null bytes: reported like a syntax error (DSK001)
+            result.syntax_errors.append((cell.index + 1, SyntaxError(str(exc))))
             continue
         parts.append((cell, masked, not masked.text.endswith(("\n", "\r"))))
     if not parts:
