@@ -54,8 +54,8 @@ def test_pyproject_replaces_the_other_files(tmp_path, cli, flake8_reads_pyprojec
     ('dask-client-names = ["nobody", "client"]', True),
     ('dask-tiny-task-count = 5\ndask-report-partition-mutation = true', True),
 ])
-def test_tool_flake8_values_as_flake8_pyproject_reads_them(tmp_path, cli, table, reported,
-                                                            flake8_reads_pyproject):
+def test_tool_flake8_values_as_flake8_pyproject_reads_them(
+        tmp_path, cli, table, reported, flake8_reads_pyproject):
     write(tmp_path / "a.py", BLOCKING)
     write(tmp_path / "pyproject.toml", "[tool.flake8]\n" + table + "\n")
     code, out, err = cli("--check", "a.py", cwd=tmp_path)

@@ -112,8 +112,8 @@ def test_rule_all_lists_every_code(tmp_path, run):
     assert first["explanation"] == docs.explain(ALL_RULES[0])
 
 
-def test_server_without_its_package_or_extra_says_how_to_install(tmp_path, run,
-                                                                  monkeypatch):
+def test_server_without_its_package_or_extra_says_how_to_install(
+        tmp_path, run, monkeypatch):
     # the server package (another change) or its libraries may be missing: simulate both
     monkeypatch.setitem(sys.modules, "flake8_dask.server", None)
     code, out, err = run("server", cwd=tmp_path)

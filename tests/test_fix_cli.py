@@ -13,24 +13,8 @@ import sys
 import pytest
 
 from fix_helpers import (BLOCKING, FIXABLE, FIXED_SAFE, ROOT, register_test_rules, run_fix,
-                         text)
-from fixable_rules import GOOD_RULES, TEST_RULES
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    return path
-
-
-@pytest.fixture
-def test_rules():
-    undo = register_test_rules(GOOD_RULES)
-    yield
-    undo()
+                         text, write)
+from fixable_rules import TEST_RULES
 
 
 # ====================================================================== end to end

@@ -5,24 +5,7 @@ import json
 
 import pytest
 
-from fix_helpers import BLOCKING, FIXABLE, register_test_rules
-from fixable_rules import GOOD_RULES
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    return path
-
-
-@pytest.fixture
-def test_rules():
-    undo = register_test_rules(GOOD_RULES)
-    yield
-    undo()
+from fix_helpers import BLOCKING, FIXABLE, write
 
 
 UNCHECKABLE = {

@@ -9,22 +9,8 @@ import time
 
 import pytest
 
-from fix_helpers import BLOCKING, FIXABLE, INPLACE, ROOT, register_test_rules
-from fixable_rules import GOOD_RULES
+from fix_helpers import BLOCKING, FIXABLE, INPLACE, ROOT, write
 from flake8_dask.fix import terminal
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content)
-    return path
-
-
-@pytest.fixture
-def test_rules():
-    undo = register_test_rules(GOOD_RULES)
-    yield
-    undo()
 
 
 ESC = "\033["
@@ -74,8 +60,8 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_progress_line_on_a_terminal_rewrites_itself_and_is_erased(tmp_path, cli,
-                                                                    monkeypatch):
+def test_progress_line_on_a_terminal_rewrites_itself_and_is_erased(
+        tmp_path, cli, monkeypatch):
     monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0.0)
     monkeypatch.setattr(terminal, "PROGRESS_EVERY", 0.01)
     for i in range(3):
