@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import os
+import sys
 from typing import Iterator
 
 from . import __version__
 from .checker import analyze, gc_paused, mentions_dask, releasing
-from .options import OPTION_HELP, Options, flag, whole_number
+from .configfiles import config_value_origin, warn_unseen_pyproject
+from .options import OPTION_HELP, Options, OptionValueError, flag, whole_number
 from .rules import DEFAULT_OFF
 
 
@@ -31,8 +34,8 @@ class DaskChecker:
                 default=",".join(default) if isinstance(default, tuple) else str(default),
                 # a bad number, on the command line or in a config file, is argparse's clean
                 # "error: argument --dask-...: expected a whole number", not a traceback
-                type=(None if isinstance(default, tuple)
-                      else flag if isinstance(default, bool) else whole_number),
+                type=(None if isinstance(default, tuple) else _naming_the_file(
+                    field_name, flag if isinstance(default, bool) else whole_number)),
                 parse_from_config=True,
                 help=help_text,
             )
@@ -42,6 +45,9 @@ class DaskChecker:
     @classmethod
     def parse_options(cls, options) -> None:
         cls.options = Options.from_mapping(vars(options))
+        # once per run, on stderr; flake8 keeps --isolated out of the options it hands on
+        if "--isolated" not in sys.argv[1:]:
+            warn_unseen_pyproject(os.getcwd(), "flake8-dask")
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
@@ -56,3 +62,17 @@ class DaskChecker:
                        for f in analyze(self.tree, source, self.options,
                                         path=self.filename)]
         return iter(results)
+
+
+def _naming_the_file(field_name: str, parse):
+    """``parse``, whose error also names the config file the bad value was read from (flake8
+    tells a plugin neither; argparse adds the option's name): the file flake8 would find
+    from the current directory, when its value is the bad one."""
+    def parse_value(value):
+        try:
+            return parse(value)
+        except OptionValueError as exc:
+            origin = config_value_origin(os.getcwd(), f"dask_{field_name}", value)
+            raise OptionValueError(f"{exc} (in {origin})" if origin else str(exc)) from None
+    parse_value.__name__ = parse.__name__  # argparse names the type in some messages
+    return parse_value

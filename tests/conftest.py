@@ -61,6 +61,17 @@ def analyze():
 
 
 @pytest.fixture
+def test_rules():
+    """The test-only fixable rules (DSK990...) registered for an in-process run."""
+    from fix_helpers import register_test_rules
+    from fixable_rules import GOOD_RULES
+
+    undo = register_test_rules(GOOD_RULES)
+    yield
+    undo()
+
+
+@pytest.fixture
 def cli(monkeypatch, capsys):
     """The fix command's ``main`` run in this process, its output captured."""
     return InProcess(monkeypatch, capsys)

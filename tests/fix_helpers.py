@@ -28,6 +28,16 @@ INPLACE = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf.fillna(0
 INPLACE_FIXED = "import dask.dataframe as dd\nddf = dd.read_csv('x.csv')\nddf = ddf.fillna(0)\n"
 
 
+def write(path, content):
+    """Write ``content`` (text or bytes) to ``path``, making its directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
 def run_fix(*args, cwd, stdin=None, test_rules=False, env=None):
     """``python -m flake8_dask.fix ARGS`` (or the same with the test-only fixable rules)."""
     command = [sys.executable]

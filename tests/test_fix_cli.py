@@ -13,24 +13,8 @@ import sys
 import pytest
 
 from fix_helpers import (BLOCKING, FIXABLE, FIXED_SAFE, ROOT, register_test_rules, run_fix,
-                         text)
-from fixable_rules import GOOD_RULES, TEST_RULES
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    return path
-
-
-@pytest.fixture
-def test_rules():
-    undo = register_test_rules(GOOD_RULES)
-    yield
-    undo()
+                         text, write)
+from fixable_rules import TEST_RULES
 
 
 # ====================================================================== end to end
@@ -82,8 +66,9 @@ def test_end_to_end_directory(tmp_path):
     assert (tmp_path / "src" / "zz_link.py").is_symlink()
     assert not [p for p in (tmp_path / "src").iterdir() if p.name.startswith(".flake8-dask")]
     assert "src/read_only.py: cannot write: the file is read-only; 1 fix(es) not applied" in err
-    assert "src/undecodable.py: cannot decode as utf-8" in err
-    assert "src/syntax_error.py:2:7: cannot parse: invalid syntax; file not checked" in err
+    # files that could not be checked are findings (DSK001), in the output (#14, point 2)
+    assert "src/undecodable.py:1:1: DSK001 cannot decode as utf-8" in out
+    assert "src/syntax_error.py:2:7: DSK001 SyntaxError: invalid syntax" in out
     assert "src/read_only.py:2:1: DSK990 [*] x.persist() result discarded" in out
     assert "src/unsafe_only.py:2:1: DSK991 future discarded" in out
     assert "src/blocking.py:6:12: DSK101 " in out
@@ -223,21 +208,70 @@ def test_usage_errors_exit_2(tmp_path, cli, args):
     assert code == 2
 
 
-def test_json_output(tmp_path, cli, test_rules):
+#: A recorded ``ruff check --output-format json`` (ruff 0.17.6; F401, PD002 and E711 on a
+#: script, a file that does not parse, a notebook): the reference of our JSON format.
+RUFF_JSON = ROOT / "tests" / "data" / "ruff-0.17.6-output.json"
+
+
+def _shape(value):
+    """The structure of a JSON value: keys and the types of the leaves."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_json_output_has_ruffs_fields_and_meaning(tmp_path, cli, test_rules):
+    ruff = json.loads(RUFF_JSON.read_text())
+    ruff_fixable = next(i for i in ruff if i["fix"] and i["fix"]["applicability"] == "safe")
+    ruff_unsafe = next(i for i in ruff if i["fix"] and i["fix"]["applicability"] == "unsafe")
+    ruff_syntax = next(i for i in ruff if i["code"] == "invalid-syntax")
     write(tmp_path / "a.py", FIXABLE)
-    _, out, _ = cli("--isolated", "--check", "--output-format", "json", "a.py", cwd=tmp_path)
+    write(tmp_path / "bad.py", "import dask\ndef f(:\n")
+    _, out, _ = cli("--isolated", "--check", "--output-format", "json", "a.py", "bad.py",
+                    cwd=tmp_path)
     items = json.loads(out)
-    first = items[0]
-    assert set(first) == {"cell", "code", "end_location", "filename", "fix", "location",
-                          "message", "noqa_row", "url"}
-    assert first["code"] == "DSK990" and first["location"] == {"row": 3, "column": 1}
-    assert first["end_location"] == {"row": 3, "column": 12}
-    assert first["filename"] == str(tmp_path / "a.py") and first["cell"] is None
-    assert first["fix"] == {"applicability": "safe", "message": "Assign the result back",
-                            "edits": [{"content": "x = x.persist()\n",
-                                       "location": {"row": 3, "column": 1},
-                                       "end_location": {"row": 4, "column": 1}}]}
-    assert items[1]["fix"]["applicability"] == "unsafe"
+    safe, unsafe, syntax = items
+    # the same fields, with the same structure, as Ruff's
+    assert _shape(safe) == _shape(ruff_fixable)
+    assert set(unsafe) == set(ruff_unsafe) and set(unsafe["fix"]) == set(ruff_unsafe["fix"])
+    # (Ruff's invalid-syntax has no page, so its url is null; DSK001 is documented)
+    assert _shape({**syntax, "url": None}) == _shape(ruff_syntax)
+    assert safe["code"] == "DSK990" and safe["location"] == {"row": 3, "column": 1}
+    assert safe["end_location"] == {"row": 3, "column": 12}
+    assert safe["filename"] == str(tmp_path / "a.py") and safe["cell"] is None
+    assert safe["name"] == "test-persist-statement" and safe["severity"] == "error"
+    assert safe["fix"] == {"applicability": "safe", "message": "Assign the result back",
+                           "edits": [{"content": "x = x.persist()\n",
+                                      "location": {"row": 3, "column": 1},
+                                      "end_location": {"row": 4, "column": 1}}]}
+    # Ruff lists an unsafe fix's edits even when unsafe fixes are not enabled
+    assert unsafe["fix"]["applicability"] == "unsafe"
+    assert unsafe["fix"]["edits"] == [{"content": "from distributed import fire_and_forget\n",
+                                       "location": {"row": 2, "column": 1},
+                                       "end_location": {"row": 2, "column": 1}},
+                                      {"content": "fire_and_forget(c.submit(f))\n",
+                                       "location": {"row": 4, "column": 1},
+                                       "end_location": {"row": 5, "column": 1}}]
+    # a file that could not be checked: a finding with no noqa line, like Ruff's
+    assert syntax["code"] == "DSK001" and syntax["name"] == "file-not-checked"
+    assert syntax["message"] == "SyntaxError: invalid syntax" and syntax["noqa_row"] is None
+    assert syntax["location"] == {"row": 2, "column": 7}
+    assert syntax["url"].endswith("/docs/rules.md#dsk001-file-not-checked")
+
+
+def test_json_url_is_the_rules_reference(tmp_path, cli):
+    from flake8_dask import HOMEPAGE
+
+    write(tmp_path / "a.py", BLOCKING)
+    _, out, _ = cli("--isolated", "--check", "--output-format", "json", "a.py", cwd=tmp_path)
+    item = json.loads(out)[0]
+    assert item["url"] == (f"{HOMEPAGE}/blob/main/docs/rules.md"
+                           "#dsk101-blocking-wait-in-task")
+    assert item["name"] == "blocking-wait-in-task"
+    anchor = item["url"].rpartition("#")[2]
+    assert f'<a id="{anchor}"></a>' in (ROOT / "docs" / "rules.md").read_text()
 
 
 def test_github_and_sarif_output(tmp_path, cli):

@@ -38,8 +38,8 @@ def test_nul_bytes_are_reported_and_the_file_untouched(tmp_path, cli):
     path = write(tmp_path / "nul.py", source)
     code, out, err = cli("--isolated", "nul.py", cwd=tmp_path)
     assert code == 1 and path.read_bytes() == source
-    assert "nul.py:1:1: cannot parse: source code string cannot contain null bytes; file not " \
-           "checked" in err
+    assert "nul.py:1:1: DSK001 SyntaxError: source code string cannot contain null bytes" \
+        in out
 
 
 def test_a_10_mb_file_is_not_checked_and_says_so(tmp_path, cli):
@@ -67,17 +67,17 @@ def test_a_notebook_with_too_much_code_says_so(tmp_path, cli, monkeypatch):
     ("elifs", "if a:\n    pass\n" + "elif a:\n    pass\n" * 1000, "nested too deeply for libcst"),
     ("sums", "x = " + " + ".join(["a"] * 1000) + "\n", "nested too deeply for libcst"),
     ("parentheses", "x = " + "(" * 1000 + "a" + ")" * 1000 + "\n",
-     "cannot parse: too many nested parentheses; file not checked"),
+     "DSK001 SyntaxError: too many nested parentheses"),
     ("blocks", "".join(" " * i + "if a:\n" for i in range(1000)) + " " * 1000 + "pass\n",
-     "cannot parse: too many levels of indentation; file not checked"),
+     "DSK001 SyntaxError: too many levels of indentation"),
     ("attributes-5000", "x = a" + ".b" * 5000 + "\n",
-     "cannot parse: too deeply nested for Python's parser (RecursionError); file not checked"),
+     "DSK001 SyntaxError: too deeply nested for Python's parser (RecursionError)"),
 ])
 def test_1000_deep_nesting_has_a_clear_outcome(tmp_path, cli, name, nesting, message):
     source = FIXABLE + nesting
     path = write(tmp_path / f"{name}.py", source)
     code, out, err = cli("--isolated", f"{name}.py", cwd=tmp_path)
-    assert message in err, out + err
+    assert message in out + err, out + err
     assert code == 1 and path.read_text() == source
     assert "Traceback" not in err and "internal error" not in out + err
     if "libcst" in message:  # the findings are still reported
@@ -192,8 +192,8 @@ def test_unreadable_file(tmp_path, cli, monkeypatch):
         code, out, err = cli("--isolated", ".", cwd=tmp_path)
     finally:
         os.chmod(path, 0o644)
-    assert code == 2
-    assert "error: ./secret.py: cannot read: Permission denied" in err
+    assert code == 1  # a finding (DSK001), as Ruff's E902
+    assert "./secret.py:1:1: DSK001 cannot read: Permission denied" in out
     assert path.read_text() == FIXABLE and other.read_text() == FIXED  # the others go on
 
 
@@ -254,7 +254,7 @@ def test_broken_notebooks(tmp_path, cli, name, content, message):
     path = write(tmp_path / name, content)
     before = path.read_bytes()
     code, out, err = cli("--isolated", name, cwd=tmp_path)
-    assert code == 2 and f"error: {name}: {message}" in err, err
+    assert code == 1 and f"{name}:1:1: DSK001 {message}" in out, out + err
     assert path.read_bytes() == before and "Traceback" not in err
 
 
@@ -274,9 +274,9 @@ def test_notebook_cell_with_nul_bytes_is_skipped_and_the_others_fixed(tmp_path, 
           "nbformat_minor": 5}
     path = write(tmp_path / "nul.ipynb", json.dumps(nb))
     code, out, err = cli("--isolated", "nul.ipynb", cwd=tmp_path)
-    assert "cell 1: syntax error: source code string cannot contain null bytes; cell skipped" \
-        in err
-    assert code == 0 and json.loads(path.read_text())["cells"][1]["source"] == FIXED
+    assert "nul.ipynb:cell 1:1:1: DSK001 SyntaxError: source code string cannot contain null " \
+        "bytes" in out
+    assert code == 1 and json.loads(path.read_text())["cells"][1]["source"] == FIXED
 
 
 # ======================================================================== concurrency

@@ -66,22 +66,25 @@ def test_end_to_end_notebook(tmp_path):
 
     r = run_fix("--isolated", "--check", "analysis.ipynb", cwd=tmp_path, test_rules=True)
     assert r.returncode == 1
-    assert text(r).splitlines()[:2] == [
+    # the cell that does not parse is a finding on that cell (DSK001); the others are checked
+    assert text(r).splitlines()[:3] == [
         "analysis.ipynb:cell 3:3:5: DSK990 [*] x.persist() result discarded",
+        "analysis.ipynb:cell 4:1:12: DSK001 SyntaxError: invalid syntax",
         "analysis.ipynb:cell 6:3:1: DSK990 [*] x.persist() result discarded"]
-    assert "cell 4: syntax error at line 1: invalid syntax; cell skipped" in text(r, "stderr")
     assert path.read_text(encoding="utf-8") == original
 
     r = run_fix("--isolated", "--diff", "analysis.ipynb", cwd=tmp_path, test_rules=True)
     assert "--- analysis.ipynb:cell 3\n+++ analysis.ipynb:cell 3\n" in text(r)
 
     r = run_fix("--isolated", "analysis.ipynb", cwd=tmp_path, test_rules=True)
-    assert r.returncode == 0, text(r) + text(r, "stderr")
+    assert r.returncode == 1, text(r) + text(r, "stderr")  # cell 4 is still not checked
+    assert [line for line in text(r).splitlines() if ": DSK" in line] == [
+        "analysis.ipynb:cell 4:1:12: DSK001 SyntaxError: invalid syntax"]
     nb["cells"][2]["source"][2] = "    x = x.persist()\n"
     nb["cells"][5]["source"][2] = "x = x.persist()\n"
     assert path.read_text(encoding="utf-8") == dumps(nb)  # every other byte kept
     again = run_fix("--isolated", "analysis.ipynb", cwd=tmp_path, test_rules=True)
-    assert again.returncode == 0 and path.read_text(encoding="utf-8") == dumps(nb)
+    assert again.returncode == 1 and path.read_text(encoding="utf-8") == dumps(nb)
 
 
 def test_broken_notebooks_are_reported_and_untouched(tmp_path, monkeypatch, capsys):
@@ -92,10 +95,10 @@ def test_broken_notebooks_are_reported_and_untouched(tmp_path, monkeypatch, caps
         (tmp_path / name).write_text(content)
     (tmp_path / "good.ipynb").write_text(dumps(notebook([code(BLOCKING)])))
     status, out, err = cli("--isolated", ".", cwd=tmp_path)
-    assert status == 2
-    assert "invalid.ipynb: invalid notebook JSON" in err
-    assert "nocells.ipynb: not a notebook" in err
-    assert "nosource.ipynb: cell 1 has no valid \"source\"" in err
+    assert status == 1  # files that could not be checked are findings (DSK001)
+    assert "./invalid.ipynb:1:1: DSK001 invalid notebook JSON" in out
+    assert "./nocells.ipynb:1:1: DSK001 not a notebook" in out
+    assert "./nosource.ipynb:1:1: DSK001 cell 1 has no valid \"source\"" in out
     assert "./good.ipynb:cell 1:6:12: DSK101 " in out
     for name, content in files.items():
         assert (tmp_path / name).read_text() == content

@@ -34,9 +34,9 @@ def test_hooks_file():
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types_or"] == ["python", "jupyter"]
-        assert hook["entry"].startswith("python -m flake8_dask.fix")
-    assert "--check" in hooks["flake8-dask"]["entry"]  # reports, never writes
-    assert "--check" not in hooks["flake8-dask-fix"]["entry"]
+    # the console script (the hook's environment installs this package)
+    assert hooks["flake8-dask"]["entry"] == "flake8-dask check"  # reports, never writes
+    assert hooks["flake8-dask-fix"]["entry"] == "flake8-dask fix"
 
 
 def _git(*args, cwd, env):

@@ -2,7 +2,11 @@
 
 flake8 reads the ``[flake8]`` section of the first of ``setup.cfg``, ``tox.ini``, ``.flake8``
 that has one, looking in the current directory and then upward (stopping at the home
-directory); ``--config PATH`` names the file, ``--isolated`` ignores every file. The keys are
+directory); ``--config PATH`` names the file, ``--isolated`` ignores every file. As with the
+Flake8-pyproject plugin, a ``[tool.flake8]`` table in the ``pyproject.toml`` of the current
+directory (or of the file ``--toml-config`` names) replaces that file
+(flake8_dask/configfiles.py has the details); ``--config`` and ``--isolated`` win over it
+(Flake8-pyproject reads it even then: an explicit choice beats discovery here). The keys are
 flake8's (``select``, ``extend-select``, ``ignore``, ``extend-ignore``, ``exclude``,
 ``extend-exclude``, ``per-file-ignores``) and the plugin's ``dask-*`` options; ``-`` and
 ``_`` are interchangeable in keys, as in flake8. Other keys (``max-line-length``...) belong
@@ -16,7 +20,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+from ..configfiles import (CONFIG_FILES, ConfigFileError, find_config_file,  # noqa: F401
+                           pyproject_in, read_tool_flake8)
 #: flake8's VALID_CODE_PREFIX.
 VALID_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$", re.ASCII)
 _COMMA_SEPARATED = re.compile(r"[,\s]")
@@ -49,28 +54,6 @@ def normalize_path(path: str, parent: str) -> str:
     return path.rstrip(os.sep + (os.altsep or ""))
 
 
-def find_config_file(start: str) -> str | None:
-    """flake8's ``_find_config_file``."""
-    home = os.path.expanduser("~")
-    path = os.path.abspath(start)
-    while True:
-        for candidate in CONFIG_FILES:
-            candidate_path = os.path.join(path, candidate)
-            if not os.path.isfile(candidate_path):
-                continue
-            parser = configparser.RawConfigParser()
-            try:
-                parser.read(candidate_path, encoding="UTF-8")
-            except (UnicodeDecodeError, configparser.Error):
-                continue  # flake8 ignores unparseable candidates too
-            if parser.has_section("flake8"):
-                return candidate_path
-        parent = os.path.dirname(path)
-        if parent == path or parent == os.path.abspath(home):  # flake8 never reads ~
-            return None
-        path = parent
-
-
 @dataclass
 class FileConfig:
     """The ``[flake8]`` values, keys normalized to ``extend_ignore`` form."""
@@ -80,10 +63,23 @@ class FileConfig:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def load_config(config: str | None = None, *, isolated: bool = False) -> FileConfig:
+def load_config(config: str | None = None, *, isolated: bool = False,
+                toml_config: str | None = None) -> FileConfig:
     """Read the configuration flake8 would read. Raises :class:`ConfigError`."""
     if isolated:
         return FileConfig()
+    if config is None:
+        toml_path = toml_config if toml_config is not None else pyproject_in(os.getcwd())
+        if toml_config is not None and not os.path.isfile(toml_config):
+            raise ConfigError(f"the specified TOML config file does not exist: {toml_config}")
+        if toml_path is not None:
+            try:
+                values = read_tool_flake8(toml_path)
+            except ConfigFileError as exc:
+                raise ConfigError(str(exc)) from None
+            if values is not None:
+                path = os.path.abspath(toml_path)
+                return FileConfig(path, os.path.dirname(path), values)
     if config is None:
         config = find_config_file(os.getcwd())
         if config is None:

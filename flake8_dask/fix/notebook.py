@@ -341,6 +341,10 @@ class NotebookResult:
     fix: FixResult | None = None
     messages: list[str] = field(default_factory=list)  # cells skipped, ...
     error: str | None = None
+    #: The cells that do not parse (skipped; the others are checked): (cell number, error).
+    syntax_errors: list[tuple[int, SyntaxError]] = field(default_factory=list)
+    #: Why no cell was checked (the cells parse alone but not together).
+    not_checked: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -374,13 +378,11 @@ def fix_notebook(text: str, *, options: Options | None = None,
             continue
         try:
             parse_quietly(masked.text)
-        except SyntaxError as exc:
-            where = f" at line {exc.lineno}" if exc.lineno else ""
-            result.messages.append(f"cell {cell.index + 1}: syntax error{where}: {exc.msg}; "
-                                   "cell skipped")
+        except SyntaxError as exc:  # reported on the cell (DSK001) by the fix command
+            result.syntax_errors.append((cell.index + 1, exc))
             continue
-        except ValueError as exc:  # null bytes
-            result.messages.append(f"cell {cell.index + 1}: {exc}; cell skipped")
+        except ValueError as exc:  # null bytes: reported like a syntax error (DSK001)
+            result.syntax_errors.append((cell.index + 1, SyntaxError(str(exc))))
             continue
         parts.append((cell, masked, not masked.text.endswith(("\n", "\r"))))
     if not parts:
@@ -399,7 +401,7 @@ def fix_notebook(text: str, *, options: Options | None = None,
     try:
         fixed = fixer(combined, options=options, rules=rules, unsafe=unsafe, apply=apply)
     except (SyntaxError, ValueError) as exc:  # cells that parse alone but not together
-        result.error = f"the code cells do not parse together ({exc}); notebook not checked"
+        result.not_checked = f"the code cells do not parse together: {exc}"
         return result
     result.fix = fixed
     if fixed.error:

@@ -15,6 +15,7 @@ from ..findings import Finding
 from ..options import Options
 from ..rules import RULES_BY_CODE
 from .engine import SourceTooLarge, applicable, apply_fixes, describe, fix_source
+from .nbjson import json_line, json_lines
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
 from .sourcefile import (SourceError, check_writable, decode_source, decode_utf8,
@@ -31,7 +32,8 @@ class Settings:
     options: Options
     mode: str = FIX
     unsafe: bool = False
-    want_edits: bool = False  # JSON output carries each fix's edits
+    want_edits: bool = False  # JSON and SARIF output carry each fix's edits
+    want_json_lines: bool = False  # github and SARIF: a notebook finding's .ipynb lines
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Diagnostic:
     fix_title: str | None = None
     fixable: bool = False  # applicable at the chosen level
     edits: list[dict] | None = None
+    json_line: int | None = None  # a notebook's: the lines of the .ipynb JSON
+    json_end_line: int | None = None
 
 
 @dataclass
@@ -60,12 +64,33 @@ class FileReport:
     display: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fixed: list[FixedEntry] = field(default_factory=list)  # applied (or would be)
-    error: str | None = None  # could not read / decode / write: exit status 2
-    syntax_error: str | None = None  # does not parse: reported, exit status 1
+    error: str | None = None  # could not write (or an internal error): exit status 2
     warnings: list[str] = field(default_factory=list)
     diff: str | None = None
     stdout: bytes | None = None  # stdin in fix mode: the fixed source
     changed: bool = False  # fixes were applied (or would be)
+
+
+#: The code of a file that could not be checked (docs.FILE_NOT_CHECKED): a finding, exit 1.
+FILE_NOT_CHECKED = "DSK001"
+
+
+def not_checked(report: FileReport, message: str, line: int = 1, col: int = 0,
+                end: tuple[int, int] | None = None, cell: int | None = None) -> None:
+    """Report that the file (or a notebook cell) could not be checked, where it failed."""
+    end_line, end_col = end if end is not None else (line, col)
+    report.diagnostics.append(Diagnostic(FILE_NOT_CHECKED, message, line, col, end_line,
+                                         end_col, cell))
+
+
+def _syntax_error(report: FileReport, exc: SyntaxError, cell: int | None = None) -> None:
+    line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
+    end = None
+    if getattr(exc, "end_lineno", None) and getattr(exc, "end_offset", None):
+        end = (exc.end_lineno, max(exc.end_offset - 1, col))
+        if end < (line, col):
+            end = None
+    not_checked(report, f"SyntaxError: {exc.msg}", line, col, end, cell)
 
 
 def _diagnostic(f: Finding, unsafe: bool, cell: int | None = None) -> Diagnostic:
@@ -152,6 +177,11 @@ def prepare(target_display: str, target_path: str, settings: Settings,
     """Read the file and decide what runs on it; a report when it cannot be read."""
     try:
         data = read_bytes(target_path) if stdin_data is None else stdin_data
+    except SourceError as exc:  # could not be read: a finding (DSK001), as Ruff's E902
+        report = FileReport(target_display)
+        not_checked(report, str(exc))
+        return report
+    try:
         rules, decider = settings.selection.rules_for(
             None if target_display == "-" else target_display)
         read_only = None
@@ -182,8 +212,9 @@ def run_job(job: Job) -> tuple[FileReport, bytes | None]:
             fixable = sum(d.fixable for d in report.diagnostics)
             if job.read_only and fixable:
                 report.error = f"{job.read_only}; {fixable} fix(es) not applied"
-        except SourceError as exc:
-            report.error = str(exc)
+        except SourceError as exc:  # cannot be decoded, not a notebook: not checked
+            report.diagnostics = []
+            not_checked(report, str(exc))
             new_data = None
         except Exception as exc:  # never lose the whole run to one file
             report.error = f"internal error: {describe(exc)}"
@@ -216,12 +247,12 @@ def _process_python(report: FileReport, data: bytes, rules, decider, settings,
         result = fix_source(text, options=settings.options, rules=rules,
                             unsafe=settings.unsafe, apply=mode != CHECK)
     except SyntaxError as exc:
-        report.syntax_error = f"{exc.lineno or 1}:{(exc.offset or 1)}: cannot parse: {exc.msg}"
+        _syntax_error(report, exc)
         if from_stdin and mode == FIX:
             report.stdout = data
         return None
     except ValueError as exc:  # source code string cannot contain null bytes
-        report.syntax_error = f"1:1: cannot parse: {exc}"
+        not_checked(report, f"SyntaxError: {exc}")
         if from_stdin and mode == FIX:
             report.stdout = data
         return None
@@ -246,8 +277,8 @@ def _process_python(report: FileReport, data: bytes, rules, decider, settings,
                           for f in _keep(decider, result.remaining)]
     if settings.want_edits:
         by_key = {(f.code, f.line, f.col): f for f in result.remaining}
-        for d in report.diagnostics:
-            if d.fixable:
+        for d in report.diagnostics:  # Ruff: the edits of unsafe fixes too
+            if d.fix_safety in ("safe", "unsafe"):
                 d.edits = finding_edits(result.source, by_key[(d.code, d.line, d.col)])
     report.fixed = [FixedEntry(a.code, a.title) for a in result.applied]
     report.changed = result.changed
@@ -284,8 +315,18 @@ def _process_notebook(report: FileReport, data: bytes, rules, decider, settings,
         report.warnings.append(f"fixes not applied: {result.error}")
     report.diagnostics = [_diagnostic(cf.finding, settings.unsafe, cf.cell)
                           for cf in result.findings if decider.allows(cf.finding.code)]
+    for cell, exc in result.syntax_errors:  # the cell was skipped, the others checked
+        _syntax_error(report, exc, cell)
+    if result.not_checked:
+        not_checked(report, result.not_checked)
+    if settings.want_json_lines and report.diagnostics:
+        lines = json_lines(result.text)  # the document as written (or as it was)
+        for d in report.diagnostics:
+            if d.cell is not None:
+                d.json_line = json_line(lines, d.cell, d.line)
+                d.json_end_line = json_line(lines, d.cell, d.end_line)
     for d in report.diagnostics:
-        if d.fixable and settings.want_edits:
+        if d.fix_safety is not None and settings.want_edits:
             d.edits = []  # edits are not mapped into cells
     if result.fix is not None and result.changed:
         report.fixed = [FixedEntry(a.code, a.title) for a in result.fix.applied]
