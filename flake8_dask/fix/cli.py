@@ -19,11 +19,11 @@ Exit status, as Ruff's:
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import concurrent.futures
 import os
 import signal
 import sys
+from dataclasses import replace
 from typing import Sequence
 
 from .. import __version__, rules
