@@ -141,7 +141,7 @@ class ComputeInLoop(Rule):
     name = "compute-in-loop"
     node_types = (ast.Call,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Collect the lazy values in the loop and compute them once after it"
+    fix_title = "Compute all the values at once, after the loop"
     call_names = frozenset({"compute", "result", "gather"}) | \
         last_names(V.DASK_COMPUTE_FUNCTIONS)
 
@@ -171,10 +171,8 @@ class ComputeInLoop(Rule):
             fix, data = Safety.UNSAFE, Batch(container, shape, compute)
         yield self.report(
             node,
-            f"{label} inside {loop_label(self.model, loops[0])} blocks on every iteration: the "
-            "computations run one at a time and recompute every input they share; collect "
-            "the lazy values in the loop and compute them together after it: "
-            "`results = dask.compute(*values)`",
+            f"{label} in {loop_label(self.model, loops[0])} computes one iteration at a time: "
+            "shared inputs are recomputed each time; call dask.compute() once, after the loop",
             fix=fix, data=data, target=loop, imports=imports)
 
     def fix(self, node, finding):
