@@ -73,7 +73,7 @@ class GroupbyApplyForReduction(Rule):
     node_types = (ast.Call,)
     call_names = frozenset({"apply", "transform"})
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Use the groupby reduction: groupby(k).col.sum()"
+    fix_title = "Replace with the groupby reduction"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -106,10 +106,8 @@ class GroupbyApplyForReduction(Rule):
                                          "back onto the rows")
         yield self.report(
             node,
-            f"{receiver}.{func.attr}({function_text(m, fn_expr)}) only reduces each group "
-            f"({short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
-            f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
-            f"{advice}",
+            f"{receiver}.{func.attr}({function_text(m, fn_expr)}) shuffles every row just to "
+            f"reduce each group: {short(reduction, 32)} is a cheap groupby reduction; {advice}",
             fix=Safety.UNSAFE if self._fixable(node, fn_expr, recv.origin) else None)
 
     def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:

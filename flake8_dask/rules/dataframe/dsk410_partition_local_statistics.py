@@ -360,12 +360,11 @@ class PartitionLocalStatistics(Rule):
         name = fn.name if type(fn) is not ast.Lambda else "f"
         if receiver is None:
             receiver = "x" if site.api == "map_blocks" else "ddf"
-        what = (f"{stats[0]}, a statistic of its partition alone" if len(stats) == 1 else
-                f"{stats[0]} and {stats[1]}, statistics of its partition alone")
-        return (f"{function_label(fn)} ({site_text(sites, self.model.cite)}) uses {what}, not "
-                "of the collection: pass it in, computed on the collection "
-                f"(`{receiver}.{site.api}({name}, stat)`), or add `# noqa: DSK410` if "
-                "per-partition is meant")
+        what, verb, it = ((stats[0], "is", "it") if len(stats) == 1 else
+                          (f"{stats[0]} and {stats[1]}", "are", "them"))
+        return (f"{what} in {function_label(fn)} {verb} computed per partition: task "
+                f"{site_text(sites, self.model.cite)}; pass {it} in, computed on the collection "
+                "(or `# noqa: DSK410`)")
 
 
 def _first(hit) -> tuple[int, int]:
