@@ -289,7 +289,7 @@ class MissingMainGuard(Rule):
             return None
         if self._scheduler_chosen_before(call):
             return None
-        return (f"{label} of a Dask Bag at module level uses the processes scheduler: workers "
+        return (f"{label} of a Dask Bag at module level uses processes: workers "
                 f"re-import this script and fail; {_GUARD_ADVICE}, or pass "
                 'scheduler="threads"')
 
