@@ -102,8 +102,7 @@ class GroupbyApplyForReduction(Rule):
             advice = f"use {suggestion}" if suggestion else "use .agg(...)"
         else:
             advice = (f"compute {suggestion} once and merge it back onto the rows"
-                      if suggestion else "compute the reduction with .agg(...) and merge it "
-                                         "back onto the rows")
+                      if suggestion else "use .agg(...) and merge it back onto the rows")
         yield self.report(
             node,
             f"{receiver}.{func.attr}({function_text(m, fn_expr)}) shuffles every row just to "
