@@ -171,8 +171,8 @@ class ComputeInLoop(Rule):
             fix, data = Safety.UNSAFE, Batch(container, shape, compute)
         yield self.report(
             node,
-            f"{label} in {loop_label(self.model, loops[0])} computes one iteration at a time: "
-            "shared inputs are recomputed each time; call dask.compute() once, after the loop",
+            f"{label} in {loop_label(self.model, loops[0])} blocks every iteration: the "
+            "computes run one by one and share no input; call dask.compute() once, after the loop",
             fix=fix, data=data, target=loop, imports=imports)
 
     def fix(self, node, finding):
@@ -256,7 +256,7 @@ class ComputeInLoop(Rule):
             return None
         label = compute_call(m, node)
         if label == ".compute()":
-            return f"{receiver(func.value, 40)}.compute()", [func.value]
+            return f"{receiver(func.value, 30)}.compute()", [func.value]
         if label == "dask.compute()":
             args = node.args
             if not args or any(type(a) is ast.Starred or isinstance(
