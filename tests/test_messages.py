@@ -166,3 +166,43 @@ def test_messages_on_the_corpus_are_short():
     assert messages, "the sample gave no finding: is it the pinned corpus?"
     bad = too_long(messages)
     assert not bad, f"{len(bad)} of {len(messages)} messages too long:\n" + "\n".join(bad)
+
+
+# ----------------------------------------------------------------------------- fix titles
+MAX_FIX_TITLE = 60
+
+
+def title_problems(title: str) -> list[str]:
+    """What makes a fix title other than one short imperative (Ruff's "Assign the result
+    back"): empty, long, lower-case, a sentence with a stop, or a title and its code."""
+    if not title:
+        return ["no fix title"]
+    problems = []
+    if len(title) > MAX_FIX_TITLE:
+        problems.append(f"{len(title)} characters")
+    if not title[0].isupper():
+        problems.append("does not start with a capital (an imperative verb)")
+    if title.endswith(".") or first_sentence(title) != title:
+        problems.append("more than one clause")
+    return problems
+
+
+def test_the_title_check_can_fail():
+    assert title_problems("Assign the result back") == []
+    assert title_problems('Use `chunks="auto"`') == []
+    assert title_problems("") == ["no fix title"]
+    assert len(title_problems("compute it: append .compute()." + "x" * 60)) == 3
+
+
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if r.fixes], ids=lambda r: r.code)
+def test_fix_titles_are_short_imperatives(rule):
+    assert not title_problems(rule.fix_title), (rule.fix_title, title_problems(rule.fix_title))
+
+
+def test_messages_do_not_repeat_the_fix_title():
+    repeated = []
+    for path in fixture_files():
+        for f in analyze_source(path.read_text(encoding="utf-8"), rules=ALL_RULES):
+            if f.fix is not None and f.fix.title.lower() in f.message.lower():
+                repeated.append(f"{path.name}:{f.line}: {f.code}: {f.message}")
+    assert not repeated, "\n".join(repeated)

@@ -73,7 +73,7 @@ class TinyChunks(Rule):
     node_types = (ast.Call,)
     call_names = OWN_LAYOUT_CALL_NAMES  # reports only a call whose layout is its own
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = 'Let Dask choose the chunks: chunks="auto"'
+    fix_title = 'Let Dask choose the chunks (`chunks="auto"`)'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         if not may_set_chunks(node):

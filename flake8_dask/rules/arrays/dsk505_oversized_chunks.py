@@ -278,7 +278,7 @@ class OversizedChunks(Rule):
     node_types = (ast.Call,)
     call_names = OWN_LAYOUT_CALL_NAMES | last_names(V.BLOCKSIZE_READERS) | {"repartition"}
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = 'Let Dask choose the chunks: chunks="auto"'
+    fix_title = 'Let Dask choose the chunks (`chunks="auto"`)'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         func = node.func

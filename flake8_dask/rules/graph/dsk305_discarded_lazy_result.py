@@ -83,7 +83,7 @@ class DiscardedLazyResult(Rule):
     name = "discarded-lazy-result"
     node_types = (ast.Expr,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Assign the result back, or drop compute=False"
+    fix_title = "Assign the result back (or drop `compute=False`)"
 
     def check(self, stmt: ast.Expr) -> Iterator[Finding]:
         m = self.model

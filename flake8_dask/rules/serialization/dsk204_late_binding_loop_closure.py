@@ -71,7 +71,7 @@ class LateBindingLoopClosure(Rule):
     name = "late-binding-loop-closure"
     node_types = ()
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Bind the loop variables now, as default arguments"
+    fix_title = "Bind the loop variables as default arguments"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model

@@ -85,7 +85,7 @@ class ClientCreatedInTask(Rule):
     node_types = (ast.Call,)
     call_names = last_names(V.CLIENT_CONSTRUCTORS, V.CLUSTER_FACTORIES)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Replace with the worker's client, `get_client()`"
+    fix_title = "Replace with `get_client()`"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
