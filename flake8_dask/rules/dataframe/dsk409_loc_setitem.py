@@ -115,7 +115,6 @@ class LocSetitem(Rule):
                     continue
                 if expects_failure(self.model, node):
                     return  # under ``pytest.raises(...)``: the error is wanted
-                frame = short(sub.value.value, 24)
                 error = "LocIndexer" if indexer[0] == "loc" else "ILocIndexer"
                 kind, made = ("Series", "series") if indexer[1] == K.SERIES else \
                     ("DataFrame", "column")
