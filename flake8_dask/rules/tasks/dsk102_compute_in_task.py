@@ -94,7 +94,7 @@ class ComputeInTask(Rule):
         if chunk_sites and any(m.is_collection(e) for e in computed):
             yield self.report(
                 node,
-                f"{label} in task {function_label(fn)} starts a nested Dask computation per "
+                f"{label} in task {function_label(fn)} nests a Dask compute in every "
                 f"partition: task {site_text(chunk_sites, m.cite)}; compute "
                 "the value once and pass it in")
 
