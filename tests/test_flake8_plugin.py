@@ -45,8 +45,8 @@ def test_version_lists_the_plugin(project):
 def test_reports_dsk_codes(project):
     out = run_flake8("--isolated", "bad.py", cwd=project)
     assert out.returncode == 1, out.stderr
-    assert "bad.py:6:12: DSK101 client.gather() inside task function 'outer'" in out.stdout
-    assert "(passed to client.submit at line 10)" in out.stdout
+    assert "bad.py:6:12: DSK101 client.gather() in task 'outer'" in out.stdout
+    assert "(task passed to client.submit at line 10)" in out.stdout
 
 
 def test_select_only_dsk(project):

@@ -80,7 +80,7 @@ class BoolOnLazyObject(Rule):
                   ast.Call, *_COMPREHENSIONS)
     call_names = frozenset({"bool", "float", "int"})  # the calls _conversion() takes
     fixes = frozenset({Safety.SAFE})
-    fix_title = "Compute it explicitly: append .compute()"
+    fix_title = "Append `.compute()`"
 
     def check(self, node) -> Iterator[Finding]:
         t = type(node)
@@ -160,12 +160,11 @@ class BoolOnLazyObject(Rule):
         if kind == K.ARRAY:
             effect = "computes the whole array silently, every time"
         elif kind == K.DELAYED:
-            effect = "raises TypeError (Delayed objects have no truth value)"
+            effect = "raises TypeError (a Delayed has no truth value)"
         else:
-            effect = "raises TypeError (a lazy Dask Scalar has no value yet)"
+            effect = "raises TypeError (a lazy Scalar has no value yet)"
         what = V.KIND_NAMES[kind]
-        return (f"'{text}' is {what}: {how}, which {effect}; call .compute() explicitly "
-                "and reuse the value")
+        return f"'{text}' is {what}: {how}, which {effect}; call .compute() explicitly"
 
     def _conversion(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model

@@ -63,7 +63,7 @@ class ComputeReturnsTuple(Rule):
     name = "compute-returns-tuple"
     node_types = (ast.Assign,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Unpack the one-element tuple: (name,) = dask.compute(x)"
+    fix_title = "Unpack the one-element tuple"
 
     def check(self, stmt: ast.Assign) -> Iterator[Finding]:
         m = self.model
@@ -80,15 +80,15 @@ class ComputeReturnsTuple(Rule):
         name = stmt.targets[0]
         if not self._used_only_as_value(name):
             return
-        whole, arg = code(call), code(call.args[0], 40)
+        whole, arg = code(call, 50), code(call.args[0], 30)
         unpack = f": `({name.id},) = {whole}`" if whole else f" with `({name.id},) =`"
         # ``x.compute()`` only of one collection: a list or tuple has no .compute().
         single = arg and m.kind(call.args[0]) in COLLECTIONS
         alternative = f", or use `{arg}.compute()`" if single else ""
         yield self.report(
             stmt,
-            f"{short(call.func, 60)}() always returns a tuple, so '{name.id}' is the one-element "
-            f"tuple ({name.id}[0] is the value); unpack it{unpack}{alternative}",
+            f"{short(call.func, 60)}() always returns a tuple: '{name.id}' is a one-element "
+            f"tuple; unpack it{unpack}{alternative}",
             fix=Safety.UNSAFE)
 
     def _used_only_as_value(self, target: ast.Name) -> bool:

@@ -58,7 +58,7 @@ class MapOverIterator(Rule):
     node_types = (ast.Call,)
     call_names = frozenset({"map"})
     fixes = frozenset({Safety.SAFE})
-    fix_title = "Materialize the iterator with list()"
+    fix_title = "Materialize the iterator with `list()`"
 
     def check(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model

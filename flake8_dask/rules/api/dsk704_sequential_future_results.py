@@ -65,7 +65,7 @@ class SequentialFutureResults(Rule):
     name = "sequential-future-results"
     node_types = (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.For, ast.AsyncFor)
     fixes = frozenset({Safety.SAFE})
-    fix_title = "Gather all results at once: client.gather(futures)"
+    fix_title = "Gather all the results at once with `client.gather()`"
 
     def check(self, node) -> Iterator[Finding]:
         if type(node) in (ast.For, ast.AsyncFor):
@@ -87,8 +87,8 @@ class SequentialFutureResults(Rule):
         iterable, whole = short(gen.iter, 30), code(gen.iter, 30)
         yield self.report(
             node,
-            f"calling .result() on each Future of '{iterable}' in turn fetches the results one "
-            "at a time; gather them concurrently"
+            f".result() on each Future of '{iterable}' fetches the results one at a time; "
+            "gather them at once"
             + (f": `{client}.gather({whole})`" if client and whole else " (client.gather())"),
             fix=Safety.SAFE if client is not None else None,
             data=GatherClient(client) if client is not None else None)
@@ -104,10 +104,9 @@ class SequentialFutureResults(Rule):
                 if type(n) is ast.Call and self._is_result_of(n, name):
                     yield self.report(
                         n,
-                        f"calling {name}.result() for each Future of "
-                        f"'{short(loop.iter, 30)}' in this loop fetches the results one at a "
-                        "time; gather them first (`results = client.gather(futures)`) or "
-                        "iterate `as_completed(futures)`")
+                        f"{name}.result() in the loop over '{short(loop.iter, 30)}' fetches the "
+                        "results one at a time; gather them first with client.gather(), or "
+                        "iterate as_completed()")
                     return
 
     def _futures(self, expr) -> bool:

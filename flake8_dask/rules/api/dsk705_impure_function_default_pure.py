@@ -67,7 +67,7 @@ class ImpureFunctionDefaultPure(Rule):
     node_types = (ast.Call,)
     call_names = frozenset({"submit", "map"}) | last_names(V.DELAYED_FUNCTIONS)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Mark the call impure: pure=False"
+    fix_title = "Mark the call impure with `pure=False`"
 
     def check(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -107,11 +107,12 @@ class ImpureFunctionDefaultPure(Rule):
             return
         if why is None:
             return
+        subject, reached = why
+        because = f": it calls {reached}" if reached else ""
         yield self.report(
             call,
-            f"{why} is non-deterministic, but {api} runs it with {default}: its key is a "
-            "hash of the function and arguments, so equal calls are deduplicated and return "
-            "the same value; pass pure=False (or a distinct seed per call)", fix=Safety.UNSAFE)
+            f"{subject} is non-deterministic, but {api} runs it with {default}{because}; equal "
+            "calls are merged into one; pass pure=False", fix=Safety.UNSAFE)
 
     def _distinct(self, expr) -> bool:
         """An iterable whose items are certainly all different: ``range(...)``, or a literal
@@ -130,18 +131,18 @@ class ImpureFunctionDefaultPure(Rule):
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             return False  # not literals, or unhashable: unknown
 
-    def _impure(self, expr) -> str | None:
+    def _impure(self, expr) -> tuple[str, str | None] | None:
         m = self.model
         q = m.qualname(expr)
         if q is not None and self._nondeterministic(q) and q not in V.RNG_SEEDERS:
-            return f"{short(expr, 30)}()"
+            return f"{short(expr, 30)}()", None
         fn = m.function_of(expr)
         if fn is None or type(fn) is ast.AsyncFunctionDef:
             return None
         return self._impure_function(fn)
 
-    def _impure_function(self, fn) -> str | None:
-        """Why ``fn``'s result is non-deterministic (``'f' (it calls random.random())``), or
+    def _impure_function(self, fn) -> tuple[str, str | None] | None:
+        """Why ``fn``'s result is non-deterministic (``("'f'", "random.random()")``), or
         None: no non-deterministic value reaches what it returns or writes (a random sleep,
         a retry's jitter, a timing for a log line leave the result alone)."""
         m = self.model
@@ -171,7 +172,7 @@ class ImpureFunctionDefaultPure(Rule):
         if not sources:
             return None
         reached = _reaches_result(fn, nodes, sources, params)
-        return f"{function_label(fn)} (it calls {reached})" if reached else None
+        return (function_label(fn), reached) if reached else None
 
     @staticmethod
     def _nondeterministic(q: str) -> bool:

@@ -114,7 +114,7 @@ class LazyObjectFormatted(Rule):
     node_types = (ast.FormattedValue, ast.BinOp, ast.Call)
     call_names = last_names("str", "print", "format", V.LOGGER_METHODS)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Format the computed value: append .compute() (.result() for a Future)"
+    fix_title = "Append `.compute()` (`.result()` for a Future)"
 
     def check(self, node) -> Iterator[Finding]:
         t = type(node)
@@ -248,12 +248,10 @@ class LazyObjectFormatted(Rule):
         method = "result" if v.kind == K.FUTURE else "compute"
         what = V.KIND_NAMES.get(v.kind, "a lazy Dask object")
         effect = ("raises TypeError (a lazy object takes no format spec)" if spec
-                  else "shows its repr, not its value (nothing is computed)")
-        text = code(expr, 50)
+                  else "shows its repr, not its value")
+        text = code(expr, 40)
         todo = (f"format `{text if type(expr) in _PLAIN else f'({text})'}.{method}()`"
                 if text else f"call .{method}() on it")
-        if v.kind != K.FUTURE:
-            todo += ", or dask.compute() several values at once"
         yield self.report(
             expr, f"'{short(expr, 40)}' is {what}: {how} {effect}; {todo}",
             fix=Safety.UNSAFE, data=ComputeIt(method))

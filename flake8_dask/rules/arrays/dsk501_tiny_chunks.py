@@ -73,7 +73,7 @@ class TinyChunks(Rule):
     node_types = (ast.Call,)
     call_names = OWN_LAYOUT_CALL_NAMES  # reports only a call whose layout is its own
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = 'Let Dask choose the chunks: chunks="auto"'
+    fix_title = 'Let Dask choose the chunks (`chunks="auto"`)'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         if not may_set_chunks(node):
@@ -89,11 +89,9 @@ class TinyChunks(Rule):
         data = chunks_argument(node, layout.spec)
         yield self.report(
             node,
-            f"{call_label(node)} with chunks={short(layout.spec)} splits the {layout.shape} "
-            f"array into {blocks:,} blocks of at most {elements:,} element{plural}: every "
-            "block is a task, "
-            "so scheduling overhead swamps the work (`chunks` is the size of one block, not "
-            'the number of blocks); use chunks="auto" or blocks of about 100 MB',
+            f"{call_label(node)} with chunks={short(layout.spec)} makes {blocks:,} blocks of at "
+            f"most {elements:,} element{plural}: one task per block; use chunks=\"auto\" "
+            "(`chunks` is one block's size)",
             fix=Safety.UNSAFE if data is not None else None, data=data)
 
     def fix(self, node, finding):

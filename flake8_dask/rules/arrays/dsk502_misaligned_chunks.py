@@ -100,7 +100,7 @@ class MisalignedChunks(Rule):
     node_types = (ast.BinOp, ast.Compare, ast.Call)
     call_names = frozenset({"map_blocks", "blockwise"})  # calls only
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Rechunk one side to the other's chunks: .rechunk(x.chunks)"
+    fix_title = "Rechunk one side to the other's chunks"
 
     def check(self, node) -> Iterator[Finding]:
         operands = self._operands(node)
@@ -123,17 +123,16 @@ class MisalignedChunks(Rule):
         if expects_failure(m, node):
             return  # ``with pytest.warns(PerformanceWarning):``: the test wants the warning
         described = ", ".join(
-            f"{short(expr, 20)} with chunks {layout.block_shape()}"
-            + (f" ({self.model.cite(layout.node.lineno)})" if layout.node is not None else "")
+            f"{short(expr, 20)} {layout.block_shape()}"
+            + (f" at {self.model.cite(layout.node.lineno)}" if layout.node is not None else "")
             for expr, layout, _ in pairs)
         label = call_label(node) if type(node) is ast.Call else short(node, 30)
         facts = self._fix_facts(node, operands, pairs)
         yield self.report(
             node,
-            f"{label} combines arrays whose chunks cross ({described}): Dask rechunks them "
-            f"to {alignment.blocks:,} blocks, {int(alignment.factor)} times more than "
-            "either input; create them with the same chunks or rechunk one side to match "
-            "the other", fix=Safety.UNSAFE if facts is not None else None, data=facts)
+            f"{label} mixes crossing chunks: {described}; Dask rechunks to "
+            f"{alignment.blocks:,} blocks ({int(alignment.factor)}x more); rechunk one side to "
+            "match", fix=Safety.UNSAFE if facts is not None else None, data=facts)
 
     # ------------------------------------------------------------------ fix
     def _fix_facts(self, node, operands, pairs) -> Rechunk | None:

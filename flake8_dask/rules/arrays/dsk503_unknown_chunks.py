@@ -67,7 +67,7 @@ class UnknownChunks(Rule):
     call_names = frozenset({"to_dask_array"})  # calls only
     attribute_names = frozenset({"values"})
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Compute the row chunks: to_dask_array(lengths=True)"
+    fix_title = "Compute the row chunks with `to_dask_array(lengths=True)`"
 
     def check(self, node) -> Iterator[Finding]:
         m = self.model
@@ -93,10 +93,9 @@ class UnknownChunks(Rule):
         what, line = use
         yield self.report(
             node,
-            f"{short(frame, 30)}{label} has unknown chunk sizes (nan rows per partition), and "
-            f"{what} at {self.model.cite(line)} fails on it ('Arrays chunk sizes are unknown'); use "
-            f"{short(frame, 30)}.to_dask_array(lengths=True), or call compute_chunk_sizes() "
-            "first", fix=Safety.UNSAFE)
+            f"{short(frame, 30)}{label} has unknown chunk sizes: {what} at "
+            f"{self.model.cite(line)} fails; use {short(frame, 30)}.to_dask_array(lengths=True), "
+            "or compute_chunk_sizes() first", fix=Safety.UNSAFE)
 
     def fix(self, node, finding):
         import libcst as cst

@@ -93,7 +93,7 @@ class ImplicitCompute(Rule):
     node_types = (ast.Call,)
     call_names = _CONVERSION_NAMES
     fixes = frozenset({Safety.SAFE, Safety.UNSAFE})
-    fix_title = "Compute explicitly: .compute()"
+    fix_title = "Call `.compute()` explicitly"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -128,9 +128,9 @@ class ImplicitCompute(Rule):
             self._reported.add(id(node))
             yield self.report(
                 node,
-                f"len({short(arg, 30)}) inside the loop at {self.model.cite(loop.lineno)} computes every "
-                f"partition of {short(arg, 30)} on each iteration; compute the length once "
-                "before the loop and keep it")
+                f"len({short(arg, 30)}) in the loop at {self.model.cite(loop.lineno)} computes "
+                f"every partition of {short(arg, 30)} each time; compute the length once, before "
+                "the loop")
         key = self._collection_key(node, arg)
         if key is not None:
             self._lengths.setdefault(key, []).append(node)
@@ -144,7 +144,7 @@ class ImplicitCompute(Rule):
             advice = f"write {function}({receiver(arg)}.compute())"
             safety = Safety.SAFE if self._zero_dimensional(arg) else Safety.UNSAFE
         else:
-            advice = f"call {receiver(arg)}.compute() explicitly, once, and keep the result"
+            advice = f"call {receiver(arg)}.compute() once and keep the result"
             # ``np.asarray(x)`` -> ``x.compute()``: an Array only (a frame computes to a
             # pandas object), and no dtype/copy/order arguments to keep.
             safety = Safety.UNSAFE if (function in ("np.asarray", "np.array") and
@@ -152,8 +152,8 @@ class ImplicitCompute(Rule):
                                        not node.keywords) else None
         return self.report(
             node,
-            f"{function}({shown}) silently computes {what} (an implicit compute that is "
-            f"easy to repeat by accident); {advice}",
+            f"{function}({shown}) silently computes {what}: an implicit compute, easy to "
+            f"repeat; {advice}",
             fix=safety, data=Conversion(function))
 
     def _zero_dimensional(self, expr) -> bool:
@@ -235,9 +235,9 @@ class ImplicitCompute(Rule):
                 arg = short(later.args[0], 30)
                 yield self.report(
                     later,
-                    f"len({arg}) computes every partition of {arg} again (len() already "
-                    f"computed it at {self.model.cite(first.lineno)}); compute the length once and keep "
-                    "it, or persist the collection")
+                    f"len({arg}) computes every partition of {arg} again: len() did at "
+                    f"{self.model.cite(first.lineno)}; keep the first length, or persist the "
+                    "collection")
 
 
 def _number(expr) -> bool:

@@ -278,7 +278,7 @@ class OversizedChunks(Rule):
     node_types = (ast.Call,)
     call_names = OWN_LAYOUT_CALL_NAMES | last_names(V.BLOCKSIZE_READERS) | {"repartition"}
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = 'Let Dask choose the chunks: chunks="auto"'
+    fix_title = 'Let Dask choose the chunks (`chunks="auto"`)'
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         func = node.func
@@ -305,9 +305,9 @@ class OversizedChunks(Rule):
         data = chunks_argument(node, layout.spec)
         yield self.report(
             node,
-            f"{call_label(node)} with chunks={short(layout.spec)} makes blocks of "
-            f"{human(elements * itemsize)} ({layout.block_shape()} x {itemsize} bytes), over "
-            f"the {human(limit)} limit, so workers can run out of memory; use "
+            f"{call_label(node)} with chunks={short(layout.spec)} makes "
+            f"{human(elements * itemsize)} blocks, over the {human(limit)} limit: "
+            f"{layout.block_shape()} x {itemsize} bytes, so workers can run out of memory; use "
             '`chunks="auto"` (about 128 MiB)',
             fix=Safety.UNSAFE if data is not None else None, data=data)
 
@@ -334,7 +334,7 @@ class OversizedChunks(Rule):
         yield self.report(
             node,
             f"{call_label(node)} with blocksize={short(value)} reads {human(size)} per "
-            f"partition, over the {human(limit)} limit, so workers can run out of memory; use "
+            f"partition, over the {human(limit)} limit: workers can run out of memory; use "
             '`blocksize="128MB"` (64 to 256 MB)')
 
     def _repartition(self, node: ast.Call) -> Iterator[Finding]:
@@ -348,8 +348,8 @@ class OversizedChunks(Rule):
             return
         yield self.report(
             node,
-            f"{call_label(node)} with partition_size={short(value)} makes partitions of up to "
-            f"{human(size)}, over the {human(limit)} limit, so workers can run out of memory; "
+            f"{call_label(node)} with partition_size={short(value)} makes {human(size)} "
+            f"partitions, over the {human(limit)} limit: workers can run out of memory; "
             'use `partition_size="100MB"`')
 
     def fix(self, node, finding):

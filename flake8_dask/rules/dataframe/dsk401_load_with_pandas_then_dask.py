@@ -105,7 +105,7 @@ class LoadWithPandasThenDask(Rule):
     call_names = last_names(V.FROM_PANDAS_FUNCTIONS, V.DATAFRAME_CONCAT_FUNCTIONS,
                             V.ARRAY_FROM_MEMORY_FUNCTIONS)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Read it with Dask: dd.read_*(...)"
+    fix_title = "Read it with the Dask reader"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -133,9 +133,8 @@ class LoadWithPandasThenDask(Rule):
                 what, advice = load
                 yield self.report(
                     node,
-                    f"{short(node.func, 40)}() of {what} loads the whole array into the "
-                    f"driver and ships it inside the task graph; let Dask read it chunk by "
-                    f"chunk: {advice}")
+                    f"{short(node.func, 40)}() of {what} loads it all in the driver: it is "
+                    f"shipped inside the graph; {advice}")
 
     def _report_read(self, node: ast.Call, read: ast.Call) -> Finding:
         m = self.model
@@ -143,13 +142,12 @@ class LoadWithPandasThenDask(Rule):
         reader = short(read.func, 24)
         facts = self._fix_facts(node, read)
         dask_reader = V.DASK_READER_FOR.get(reader_q)
-        advice = (f"read it with {dask_reader}() so that each worker reads its own partition"
-                  if dask_reader else
-                  "read it with a Dask reader, or build partitions with dd.from_map()")
+        advice = (f"read it with {dask_reader}()" if dask_reader else
+                  "read it with a Dask reader or dd.from_map()")
         return self.report(
             node,
-            f"{short(node.func, 40)}() of a frame read in the driver by {reader}() ("
-            f"{self.model.cite(read.lineno)}) loads all the data in one process and ships it inside the task "
+            f"{short(node.func, 40)}() of a frame read by {reader}() in the driver "
+            f"({self.model.cite(read.lineno)}): all the data goes through one process and the "
             f"graph; {advice}",
             fix=Safety.UNSAFE if facts is not None else None, data=facts)
 
@@ -223,8 +221,7 @@ class LoadWithPandasThenDask(Rule):
                     return None
                 advice = ("np.load(..., mmap_mode='r') reads it lazily"
                           if q in V.MMAP_LOADERS else
-                          "store it in a chunked format (Zarr, HDF5) and pass the dataset "
-                          "to da.from_array(), or use da.from_zarr()")
+                          "store it as Zarr or HDF5 and pass the dataset to da.from_array()")
                 return f"{v.what} ({self.model.cite(loader.lineno)})", advice
             return None
         dataset = None
@@ -235,7 +232,7 @@ class LoadWithPandasThenDask(Rule):
                 self._store_dataset(expr.value):
             dataset = expr.value
         if dataset is not None:
-            return (f"{short(expr, 32)} (the whole dataset read into memory)",
+            return (f"{short(expr, 32)} (the whole dataset)",
                     f"pass the dataset itself: da.from_array({short(dataset, 32)}, "
                     "chunks=...)")
         if type(expr) is ast.Name and depth < MAX_FOLLOW:

@@ -101,21 +101,17 @@ class MissingMeta(Rule):
                 yield self.report(
                     node,
                     f"{short(func, 24)}() without meta= computes the first partition in the "
-                    "driver, while the graph is built, to learn the columns and dtypes; pass "
-                    "meta= (an empty pandas DataFrame or a {column: dtype} dict)")
+                    "driver; pass meta= (an empty pandas DataFrame or a {column: dtype} dict)")
                 return
             if not node.args:
                 return
             label = f"{short(func, 24)}({function_text(m, node.args[0])})"
             warns = False
-        how = ("runs the function on a small fake dataset to guess the output types and "
-               "warns that the guess may be wrong" if warns else
-               "silently calls the function on an empty stand-in partition while building the "
-               "graph to guess the output columns and dtypes, which can raise or guess wrong")
+        how = ("guesses the output types on fake data and warns" if warns else
+               "guesses the output by calling it on an empty partition, which can fail")
         yield self.report(
             node,
-            f"{label} has no meta=: Dask {how}; pass meta= (e.g. meta={{'x': 'f8'}}, "
-            "meta=('name', 'i8') or an empty pandas object)")
+            f"{label} has no meta=: Dask {how}; pass meta=, e.g. `meta={{'x': 'f8'}}`")
 
     @staticmethod
     def _has_meta(call: ast.Call, position: int | None) -> bool:

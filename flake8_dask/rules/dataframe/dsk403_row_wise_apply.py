@@ -70,5 +70,5 @@ class RowWiseApply(Rule):
         yield self.report(
             node,
             f"{short(func, 32)}({fn_text}, axis={ast.unparse(axis)}) calls the function once "
-            "per row in Python; Dask only splits that loop by partition. Use vectorized column "
-            "expressions, or map_partitions with a vectorized function")
+            "per row, in Python; use column expressions, or map_partitions with a vectorized "
+            "function")

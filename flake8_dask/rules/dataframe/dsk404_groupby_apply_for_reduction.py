@@ -73,7 +73,7 @@ class GroupbyApplyForReduction(Rule):
     node_types = (ast.Call,)
     call_names = frozenset({"apply", "transform"})
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Use the groupby reduction: groupby(k).col.sum()"
+    fix_title = "Replace with the groupby reduction"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -102,14 +102,11 @@ class GroupbyApplyForReduction(Rule):
             advice = f"use {suggestion}" if suggestion else "use .agg(...)"
         else:
             advice = (f"compute {suggestion} once and merge it back onto the rows"
-                      if suggestion else "compute the reduction with .agg(...) and merge it "
-                                         "back onto the rows")
+                      if suggestion else "use .agg(...) and merge it back onto the rows")
         yield self.report(
             node,
-            f"{receiver}.{func.attr}({function_text(m, fn_expr)}) only reduces each group "
-            f"({short(reduction, 32)}), yet {func.attr} shuffles every row so that each "
-            f"group sits in one partition; a groupby reduction is a cheap tree reduction: "
-            f"{advice}",
+            f"{receiver}.{func.attr}({function_text(m, fn_expr)}) shuffles every row just to "
+            f"reduce each group: {short(reduction, 32)} is a cheap groupby reduction; {advice}",
             fix=Safety.UNSAFE if self._fixable(node, fn_expr, recv.origin) else None)
 
     def _fixable(self, node: ast.Call, fn_expr: ast.AST, groupby: ast.Call) -> bool:

@@ -129,9 +129,8 @@ class ShuffleInLoop(Rule):
         kind = "loop" if not isinstance(loop, COMPREHENSION_NODES) else "comprehension"
         yield self.report(
             node,
-            f"{label} inside a {kind} ({self.model.cite(loop.lineno)}) shuffles '{source}', defined "
-            "outside it, all over again in every iteration; shuffle (or set the index, or "
-            "merge) once before the loop and persist() the result, or group once and select")
+            f"{label} in a {kind} ({self.model.cite(loop.lineno)}) reshuffles '{source}' each "
+            "time; shuffle it once before the loop and persist() it, or group once and select")
 
     def _frame(self, expr: ast.AST) -> bool:
         v = self.model.value(expr)

@@ -69,10 +69,9 @@ class IterateRows(Rule):
                 if recv is not None and recv.kind in (K.DATAFRAME, K.FRAME):
                     yield self.report(
                         node,
-                        f"{short(func, 32)}() computes the Dask DataFrame partition by "
-                        "partition in the driver and loops over its rows in Python, without "
-                        "parallelism; use vectorized column operations, map_partitions, or "
-                        "reduce first and .compute() the small result")
+                        f"{short(func, 32)}() loops over a Dask DataFrame's rows in the driver: "
+                        "one partition at a time, in Python; use column operations or "
+                        "map_partitions")
                 return
             if m.qualname(func) in V.ITERATING_BUILTINS and len(node.args) == 1 and \
                     self._series(node.args[0]):
@@ -91,9 +90,9 @@ class IterateRows(Rule):
             if series is not None:
                 yield self.report(
                     node,
-                    f"iterating over the Dask Series {short(series, 32)} computes it "
-                    "partition by partition in the driver and loops in Python; vectorize, or "
-                    f"iterate over {short(series, 32)}.compute() after reducing it")
+                    f"the loop over Dask Series {short(series, 32)} runs in the driver: one "
+                    "partition at a time, in Python; vectorize, or iterate over "
+                    f"{short(series, 32)}.compute() after reducing it")
                 return
 
     def _series(self, expr: ast.AST) -> bool:

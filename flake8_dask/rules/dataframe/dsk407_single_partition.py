@@ -77,10 +77,9 @@ class SinglePartition(Rule):
                 return
             yield self.report(
                 node,
-                f"{short(func, 32)}(npartitions=1) puts all the data in one partition, and "
-                f"the {use.func.attr}() at {self.model.cite(use.lineno)} then runs as a single task with "
-                "no parallelism (the partition must also fit in one worker's memory); keep "
-                "several partitions (partition_size='100MB')")
+                f"{short(func, 32)}(npartitions=1) runs the {use.func.attr}() at "
+                f"{self.model.cite(use.lineno)} as one task: all the data on one worker, no "
+                "parallelism; keep several partitions (partition_size='100MB')")
             return
         if m.qualname(func) not in V.FROM_PANDAS_FUNCTIONS:
             return
@@ -95,12 +94,11 @@ class SinglePartition(Rule):
             use = self._parallel_use(node)
             if use is None:
                 return
-            reason = f"processed by {use.func.attr}() at {self.model.cite(use.lineno)}"
+            reason = f"for {use.func.attr}() at {self.model.cite(use.lineno)}"
         yield self.report(
             node,
-            f"{short(func, 40)}(..., npartitions=1) makes one partition {reason}: a single "
-            "task with no parallelism, whose data must fit in one worker's memory; use "
-            "npartitions=<cores x k> or chunksize=")
+            f"{short(func, 40)}(..., npartitions=1) {reason} is one task: all the data on one "
+            "worker, no parallelism; use npartitions=<cores x k> or chunksize=")
 
     def _built_in_code(self, expr: ast.AST, depth: int = 0) -> bool:
         """A pandas object constructed in the code (``pd.DataFrame({...})``), not loaded."""

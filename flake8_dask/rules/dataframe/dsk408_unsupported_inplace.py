@@ -59,7 +59,7 @@ class UnsupportedInplace(Rule):
     name = "unsupported-inplace"
     node_types = (ast.Call,)
     fixes = frozenset({Safety.SAFE, Safety.UNSAFE})
-    fix_title = "Assign the result instead of inplace=True"
+    fix_title = "Assign the result instead of `inplace=True`"
 
     def check(self, call: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -74,12 +74,11 @@ class UnsupportedInplace(Rule):
         receiver = short(func.value, 30)
         whole = code(func.value, 30)
         if meth in V.INPLACE_IGNORING_METHODS:
-            effect = ("accepts inplace=True and ignores it: Dask collections are immutable, "
-                      "so this does nothing")
+            effect = "does nothing: Dask ignores inplace=True"
             safety = Safety.UNSAFE
         elif meth in V.INPLACE_REJECTING_METHODS:
             error = "NotImplementedError" if meth == "eval" else "TypeError"
-            effect = f"raises {error}: Dask collections are immutable and take no inplace="
+            effect = f"raises {error}: Dask collections are immutable"
             safety = Safety.SAFE
         else:
             effect = "has no inplace= in Dask: Dask collections are immutable"

@@ -94,7 +94,7 @@ class LocSetitem(Rule):
     node_types = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Attribute)
     attribute_names = frozenset({"iloc"})  # reads: ``<frame>.iloc[...]``
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Replace the column with its mask(): ddf['c'] = ddf['c'].mask(cond, value)"
+    fix_title = "Replace the column with its `mask()`"
 
     def check(self, node) -> Iterator[Finding]:
         t = type(node)
@@ -115,21 +115,15 @@ class LocSetitem(Rule):
                     continue
                 if expects_failure(self.model, node):
                     return  # under ``pytest.raises(...)``: the error is wanted
-                frame = short(sub.value.value, 24)
                 error = "LocIndexer" if indexer[0] == "loc" else "ILocIndexer"
-                if indexer[1] == K.SERIES:
-                    kind, advice = "Series", (f"build a new series: {frame}.mask(cond, value) "
-                                              f"or {frame}.where(...)")
-                else:
-                    kind, advice = "DataFrame", (
-                        f"build a new column: {frame}['c'] = {frame}['c'].mask(cond, value), "
-                        f"or {frame}.assign(...)/.where(...)")
+                kind, made = ("Series", "series") if indexer[1] == K.SERIES else \
+                    ("DataFrame", "column")
+                advice = f"build a new {made} with .mask() or .where()"
                 shape = self._fix_shape(node, sub, indexer)
                 yield self.report(
                     node,
-                    f"{short(sub, 40)} {self._operator(node)} ... assigns into a Dask {kind}, "
-                    f"which Dask does not support (TypeError: '{error}' object does not "
-                    f"support item assignment); {advice}",
+                    f"{short(sub, 40)} {self._operator(node)} ... raises TypeError: '{error}' "
+                    f"of a Dask {kind} does not support item assignment; {advice}",
                     fix=Safety.UNSAFE if shape is not None else None,
                     data=MaskShape(shape) if shape is not None else None)
                 return
@@ -269,9 +263,8 @@ class LocSetitem(Rule):
         if indexer[1] == K.SERIES:
             yield self.report(
                 node,
-                f"{short(node, 40)}: a Dask Series has no .iloc (row positions are unknown "
-                f"without computing every partition); use {frame}.head(n), "
-                f"{frame}.partitions[i] or .loc with index labels")
+                f"{short(node, 40)} fails: a Dask Series has no .iloc (row positions are "
+                f"unknown); use {frame}.head(n), {frame}.partitions[i] or .loc with index labels")
             return
         key = node.slice
         if type(key) is ast.Tuple and len(key.elts) >= 2 and \
@@ -279,7 +272,5 @@ class LocSetitem(Rule):
             return
         yield self.report(
             node,
-            f"{short(node, 40)} selects rows by position, which a Dask DataFrame does not "
-            "support (NotImplementedError: 'DataFrame.iloc' only supports selecting columns); "
-            f"use {frame}.head(n), {frame}.partitions[i] or .loc with index labels; "
-            f".iloc only takes {frame}.iloc[:, columns]")
+            f"{short(node, 40)} selects rows by position, which Dask does not support: .iloc "
+            "only selects columns; use .head(n), .partitions[i] or .loc with index labels")

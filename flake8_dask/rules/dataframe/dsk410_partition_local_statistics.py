@@ -9,7 +9,7 @@ from typing import Iterator
 from ...findings import Finding
 from ...model import literal_int, single_assignment
 from ...model import vocabulary as V
-from ...syntax import callee_name, code, function_label, is_constant, keyword_value, short, site_text
+from ...syntax import callee_name, function_label, is_constant, keyword_value, short, site_text
 from ..base import Rule
 
 #: The entry points whose function receives one partition (or block) as first argument.
@@ -352,20 +352,11 @@ class PartitionLocalStatistics(Rule):
 
     # ------------------------------------------------------------------ message
     def _message(self, fn, sites, stats: list[str]) -> str:
-        site = min(sites, key=lambda s: s.line)
-        call = site.call
-        receiver = code(call.func.value, 30) if type(call.func) is ast.Attribute and \
-            site.api == call.func.attr and self.model.value(call.func.value) is not None \
-            else None
-        name = fn.name if type(fn) is not ast.Lambda else "f"
-        if receiver is None:
-            receiver = "x" if site.api == "map_blocks" else "ddf"
-        what = (f"{stats[0]}, a statistic of its partition alone" if len(stats) == 1 else
-                f"{stats[0]} and {stats[1]}, statistics of its partition alone")
-        return (f"{function_label(fn)} ({site_text(sites, self.model.cite)}) uses {what}, not "
-                "of the collection: pass it in, computed on the collection "
-                f"(`{receiver}.{site.api}({name}, stat)`), or add `# noqa: DSK410` if "
-                "per-partition is meant")
+        what, verb, it = ((stats[0], "is", "it") if len(stats) == 1 else
+                          (f"{stats[0]} and {stats[1]}", "are", "them"))
+        return (f"{what} in {function_label(fn)} {verb} computed per partition: task "
+                f"{site_text(sites, self.model.cite)}; pass {it} in, computed on the collection "
+                "(or `# noqa: DSK410`)")
 
 
 def _first(hit) -> tuple[int, int]:

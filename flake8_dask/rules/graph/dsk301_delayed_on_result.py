@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ...findings import Finding, Safety
 from ...model import vocabulary as V
-from ...syntax import short
+from ...syntax import code, short
 from .. import _edits as E
 from .._dask import expects_failure
 from ..base import Rule, last_names
@@ -60,7 +60,7 @@ class DelayedOnResult(Rule):
     node_types = (ast.Call,)
     call_names = last_names(V.DELAYED_FUNCTIONS)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Wrap the function, not its result: delayed(f)(x)"
+    fix_title = "Wrap the function, not its result"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -78,12 +78,12 @@ class DelayedOnResult(Rule):
         label = self._eager_function(inner)
         if label is None:
             return
-        func_text = short(inner.func, 60)
+        func_text = code(inner.func, 40)
+        advice = f"use `delayed({func_text})(...)`" if func_text else "wrap the function"
         yield self.report(
             node,
-            f"{short(node, 60)} calls {label} now, in the driver, and wraps only its result: "
-            f"nothing runs in parallel and the result is embedded in the graph; wrap the "
-            f"function and call the Delayed: delayed({func_text})(...)", fix=Safety.UNSAFE)
+            f"{short(node)} calls {label} now, in the driver: nothing runs in parallel; "
+            f"{advice}", fix=Safety.UNSAFE)
 
     def _eager_function(self, inner: ast.Call) -> str | None:
         m = self.model

@@ -141,7 +141,7 @@ class ComputeInLoop(Rule):
     name = "compute-in-loop"
     node_types = (ast.Call,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Collect the lazy values in the loop and compute them once after it"
+    fix_title = "Compute all the values at once, after the loop"
     call_names = frozenset({"compute", "result", "gather"}) | \
         last_names(V.DASK_COMPUTE_FUNCTIONS)
 
@@ -174,10 +174,8 @@ class ComputeInLoop(Rule):
             fix, data = Safety.UNSAFE, Batch(container, shape, compute)
         yield self.report(
             node,
-            f"{label} inside {loop_label(self.model, loops[0])} blocks on every iteration: the "
-            "computations run one at a time and recompute every input they share; collect "
-            "the lazy values in the loop and compute them together after it: "
-            "`results = dask.compute(*values)`",
+            f"{label} in {loop_label(self.model, loops[0])} blocks every iteration: the "
+            "computes run one by one and share no input; call dask.compute() once, after the loop",
             fix=fix, data=data, target=loop, imports=imports)
 
     def fix(self, node, finding):
@@ -261,7 +259,7 @@ class ComputeInLoop(Rule):
             return None
         label = compute_call(m, node)
         if label == ".compute()":
-            return f"{receiver(func.value, 40)}.compute()", [func.value]
+            return f"{receiver(func.value, 30)}.compute()", [func.value]
         if label == "dask.compute()":
             args = node.args
             if not args or any(type(a) is ast.Starred or isinstance(

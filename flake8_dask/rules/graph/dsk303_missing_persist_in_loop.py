@@ -79,7 +79,7 @@ class MissingPersistInLoop(Rule):
     name = "missing-persist-in-loop"
     node_types = (ast.For, ast.AsyncFor, ast.While)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Persist the variable after its last assignment in the loop"
+    fix_title = "Persist it after its last assignment in the loop"
 
     def check(self, loop) -> Iterator[Finding]:
         taint, last, assigned = loop_flow(loop)
@@ -96,10 +96,9 @@ class MissingPersistInLoop(Rule):
                 continue
             yield self.report(
                 stmt,
-                f"'{name}' is rebuilt from its previous value in every iteration of this loop "
-                f"and computed each time ({self.model.cite(compute_line)}) with no persist(): the graph "
-                "grows by a layer per iteration and every compute re-runs all earlier "
-                f"iterations; persist it after this assignment: `{name} = {name}.persist()`",
+                f"'{name}' is rebuilt from itself in every iteration, with no persist(): each "
+                f"compute ({self.model.cite(compute_line)}) re-runs all earlier iterations; "
+                f"persist it here: `{name} = {name}.persist()`",
                 fix=Safety.UNSAFE, data=Persist(name))
 
     # ------------------------------------------------------------------ helpers

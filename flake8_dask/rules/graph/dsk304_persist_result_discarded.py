@@ -111,9 +111,9 @@ class PersistResultDiscarded(Rule):
             targets = None
         shape = "tuple" if label == "dask.persist()" else \
             "argument" if m.kind(getattr(func, "value", func)) == K.CLIENT else "receiver"
-        whole = code(call)
+        whole = code(call, 40)
         if targets is None:
-            suggestion = f": `persisted = {whole}`, then use persisted" if whole else ""
+            suggestion = f": `persisted = {whole}`" if whole else ""
         else:
             names = ", ".join(ast.unparse(t) for t in targets)
             if shape == "tuple" and len(targets) == 1:
@@ -122,13 +122,11 @@ class PersistResultDiscarded(Rule):
         if m.displayed(stmt):
             # Verified: IPython's Out keeps the persisted partitions in memory, but later
             # computes of the input read its sources again (the persist is never reused).
-            effect = (f"the result of {label} is only displayed: its partitions stay in "
-                      "memory through the notebook's Out history, but persist() never "
-                      "changes its input, whose later computes read the sources again")
+            effect = (f"the result of {label} is only displayed: persist() does not change "
+                      "its input, so later computes read the sources again")
         else:
-            effect = (f"the result of {label} is discarded: persist() returns a new "
-                      "collection and never changes its input, so the work is thrown away "
-                      "(or, on distributed, never runs)")
+            effect = (f"the result of {label} is discarded: persist() does not change its "
+                      "input, so the work is lost")
         yield self.report(
             call, f"{effect}; assign it{suggestion}",
             fix=Safety.UNSAFE if targets is not None else None, data=Rebind(shape),

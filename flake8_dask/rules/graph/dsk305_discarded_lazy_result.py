@@ -83,7 +83,7 @@ class DiscardedLazyResult(Rule):
     name = "discarded-lazy-result"
     node_types = (ast.Expr,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Assign the result back, or drop compute=False"
+    fix_title = "Assign the result back (or drop `compute=False`)"
 
     def check(self, stmt: ast.Expr) -> Iterator[Finding]:
         m = self.model
@@ -97,9 +97,8 @@ class DiscardedLazyResult(Rule):
         if writer is not None:
             yield self.report(
                 call,
-                f"{writer}(..., compute=False) as a statement returns a lazy write and throws "
-                "it away: nothing is written; drop compute=False, or keep the result and pass "
-                "it to dask.compute()",
+                f"{writer}(..., compute=False) as a statement throws its lazy write away: "
+                "nothing is written; drop compute=False, or compute the result",
                 fix=Safety.UNSAFE, data=Rewrite("drop-compute"))
             return
         ep = None if displayed else m.entry_point(call)
@@ -107,8 +106,7 @@ class DiscardedLazyResult(Rule):
             yield self.report(
                 call,
                 f"the {ep.api} {short(call)} builds a Delayed and throws it away: the "
-                "function never runs; keep the result and compute it (dask.compute(...)), or "
-                "call the function directly")
+                "function never runs; compute the result, or call the function directly")
             return
         if type(func) is not ast.Attribute or func.attr in ("persist", "compute"):
             return
@@ -135,9 +133,8 @@ class DiscardedLazyResult(Rule):
             type(func.value) is ast.Attribute and type(func.value.value) is ast.Name and
             func.value.value.id == "self")
         unchanged = f" and never changes {receiver}" if variable else ""
-        fate = ("the notebook only displays it, and the cells after it see the old "
-                f"{receiver}" if displayed else
-                "as a statement its result is thrown away and nothing happens")
+        fate = (f"later cells see the old {receiver}" if displayed else
+                "as a statement it does nothing")
         yield self.report(
             call,
             f"{receiver}.{func.attr}() returns a new lazy {V.KIND_NAMES[result.kind][2:]}"

@@ -72,7 +72,7 @@ class DiscardedFuture(Rule):
     name = "discarded-future"
     node_types = (ast.Expr,)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Wrap in fire_and_forget()"
+    fix_title = "Wrap in `fire_and_forget()`"
 
     def check(self, stmt: ast.Expr) -> Iterator[Finding]:
         m = self.model
@@ -90,9 +90,8 @@ class DiscardedFuture(Rule):
             "Future returned by {} is"
         yield self.report(
             call,
-            f"the {what.format(label)} dropped at once: an unreferenced Future is "
-            "released and its task may be cancelled before it runs; keep it (and wait() for "
-            "it) or wrap the call in fire_and_forget()",
+            f"the {what.format(label)} dropped at once: its task may be cancelled before it "
+            "runs; keep a reference or use fire_and_forget()",
             fix=Safety.UNSAFE if name else None, data=FireAndForget(name), imports=imports)
 
     def fix(self, node, finding):

@@ -86,12 +86,11 @@ class DelayedOnCollection(Rule):
                 continue
             target = "NumPy array" if v.kind == K.ARRAY else \
                 "list" if v.kind == K.BAG else "pandas object"
+            method = "map_blocks" if v.kind == K.ARRAY else "map_partitions"
             yield self.report(
                 expr,
-                f"'{short(expr)}' ({v.what}) is {where} at {self.model.cite(node.lineno)}: Dask computes "
-                f"the whole collection into one {target} in a single task (no parallelism, "
-                "and the worker can run out of memory); use map_partitions/map_blocks, or one "
-                "delayed call per element of .to_delayed()")
+                f"'{short(expr)}' ({v.what}) is {where} at {self.model.cite(node.lineno)}: it "
+                f"becomes one {target} in one task; use {method}() or .to_delayed()")
 
     def _one_piece(self, expr, _depth: int = 0) -> bool:
         """One partition or block (``ddf.partitions[i]``, ``x.blocks[i, j]``,

@@ -104,7 +104,7 @@ class LargeObjectInGraph(Rule):
     call_names = frozenset()  # check() starts with model.entry_point(node):
     entry_points = True  # entry points only
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Wrap it once before the loop: big_delayed = dask.delayed(big)"
+    fix_title = "Wrap it in `dask.delayed()` once, before the loop"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -123,18 +123,15 @@ class LargeObjectInGraph(Rule):
                 return
             # dask-expr also hashes the object to name the result (verified: 0.35 s for
             # 160 MB, the cost of tokenize()); map_blocks does not.
-            hashed = " and hashed to name the result" if ep.api == "map_partitions" else ""
+            hashed = " and hashed" if ep.api == "map_partitions" else ""
             for expr in ep.data:
                 v = self._large(expr)
                 if v is not None:
-                    text = code(expr, 30)
-                    how = (f"`client.scatter({text})` or `dask.delayed({text})`" if text else
-                           "it through client.scatter() or dask.delayed()")
                     yield self.report(
                         expr,
                         f"{self._subject(expr, v)} is passed to {ep.api} at "
-                        f"{self.model.cite(node.lineno)}: it is embedded whole in the task graph{hashed}; "
-                        f"load the data with Dask, or pass {how} instead")
+                        f"{self.model.cite(node.lineno)}: it is embedded in the graph{hashed}; "
+                        "load it with Dask, or scatter or delay it")
             return
         client_map = ep.family == "client" and type(func) is ast.Attribute and \
             func.attr == "map"
@@ -147,11 +144,10 @@ class LargeObjectInGraph(Rule):
                     yield self.report(
                         kw.value,
                         f"{self._subject(kw.value, v)} is passed to {ep.api} at "
-                        f"{self.model.cite(node.lineno)} as keyword '{kw.arg}', shared by every mapped task: "
-                        "it is embedded in the graph, and with distributed 2026.8 a map "
-                        "keyword over 100 kB makes the map fail (AssertionError); scatter "
-                        "it first" + (f" (`{kw.arg}=client.scatter({code(kw.value, 30)})`)"
-                                      if code(kw.value, 30) else ""))
+                        f"{self.model.cite(node.lineno)}: as a map keyword over 100 kB it makes the "
+                        "map fail; scatter it first" +
+                        (f" (`{kw.arg}=client.scatter({code(kw.value, 20)})`)"
+                         if code(kw.value, 20) else ""))
         if ep.family not in ("client", "delayed") or ep.api == "delayed":
             return
         loops = m.enclosing_loops(node)
@@ -164,19 +160,12 @@ class LargeObjectInGraph(Rule):
             v = self._large(expr)
             if v is None or not self._made_before(expr, loops[0]):
                 continue
-            text = code(expr, 40)
             where = "loop" if isinstance(loops[0], LOOP_NODES) else "comprehension"
-            if ep.family == "client":
-                how = f" (`client.scatter({text})`)" if text else ""
-                advice = f"scatter it once before the {where}{how}"
-            elif type(expr) is ast.Name:
-                advice = f"wrap it once before the {where} (`{text} = dask.delayed({text})`)"
-            else:
-                how = f" (`dask.delayed({text})`)" if text else ""
-                advice = f"wrap it once before the {where}{how}"
-            message = (f"{self._subject(expr, v)} is passed to {api_label(ep, node)} inside "
-                       f"{loop_label(self.model, loops[0])}: the same object is embedded in the graph and "
-                       f"sent again with every call; {advice}")
+            advice = f"scatter it once, before the {where}" if ep.family == "client" else \
+                "wrap it once, in dask.delayed()"
+            message = (f"'{short(expr)}' is sent again with every call in "
+                       f"{loop_label(self.model, loops[0])}: {v.what}, passed to "
+                       f"{api_label(ep, node)}; {advice}")
             stmt = self._hoist_site(expr, loops[0]) if ep.family == "delayed" else None
             if stmt is None:
                 yield self.report(expr, message)

@@ -87,9 +87,9 @@ class TooManyTinyTasks(Rule):
             if n is not None and n >= threshold:
                 yield self.report(
                     node,
-                    f"db.from_sequence() with {n:,} partitions makes {n:,} tasks for each "
-                    "step of the bag, each costing roughly 200 µs–1 ms of scheduler overhead; "
-                    "use far fewer partitions (npartitions=100 to 1000 is typical)")
+                    f"db.from_sequence() with {n:,} partitions makes {n:,} tasks per step: "
+                    "each costs 200 µs–1 ms of scheduler time; use far fewer partitions "
+                    "(100 to 1000)")
             return
         ep = m.entry_point(node)
         if ep is None or ep.family not in ("client", "delayed") or ep.api == "delayed":
@@ -102,9 +102,8 @@ class TooManyTinyTasks(Rule):
                 if n >= threshold:
                     yield self.report(
                         node,
-                        f"{ep.api}() over {n:,} items submits {n:,} tasks, each costing "
-                        "roughly 200 µs–1 ms of scheduler overhead; map a batch function "
-                        "over chunks of the items instead (a few thousand tasks at most)")
+                        f"{ep.api}() over {n:,} items submits {n:,} tasks: each costs "
+                        "200 µs–1 ms of scheduler time; map a function over chunks of the items")
                 return
             if func.attr != "submit":
                 return
@@ -120,13 +119,12 @@ class TooManyTinyTasks(Rule):
             node, _, label = calls[0]
             total = sum(n for _, n, _ in calls)
             what = label if len(calls) == 1 else \
-                f"{label} and {len(calls) - 1} other task call{'s' if len(calls) > 2 else ''}"
+                f"{label} and {len(calls) - 1} other call{'s' if len(calls) > 2 else ''}"
             verb = "makes" if len(calls) == 1 else "make"
             yield self.report(
                 node,
-                f"{what} inside {loop_label(self.model, loop)} over range() {verb} about {total:,} tasks, "
-                "each costing roughly 200 µs–1 ms of scheduler overhead; batch the work into "
-                "fewer, larger tasks (one call per chunk of items)")
+                f"{what} in {loop_label(self.model, loop)} {verb} about {total:,} tasks: each "
+                "costs 200 µs–1 ms of scheduler time; batch the work into fewer, larger tasks")
 
     def _iterations(self, node: ast.Call) -> tuple[int, ast.AST | None]:
         """How many times the enclosing literal-``range`` loops run ``node`` (a lower bound:

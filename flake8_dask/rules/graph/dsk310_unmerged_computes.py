@@ -375,9 +375,10 @@ class UnmergedComputes(Rule):
                 return "a, b = dask.compute(x, y)"
             targets.append(stmt.targets[0].id)
             values.append(text)
-        if targets[0] == targets[1]:
+        both = f"{targets[0]}, {targets[1]} = dask.compute({values[0]}, {values[1]})"
+        if targets[0] == targets[1] or len(both) > 70:  # a message is at most 200 characters
             return "a, b = dask.compute(x, y)"
-        return f"{targets[0]}, {targets[1]} = dask.compute({values[0]}, {values[1]})"
+        return both
 
     def _fix_facts(self, first: _Compute, second: _Compute):
         """Two adjacent ``name = <lazy>.compute()`` statements: merge them."""

@@ -133,16 +133,15 @@ class ElementwiseLoop(Rule):
         recv = node.value
         if self.model.kind(recv) == K.ARRAY:
             name = code(recv, 30) or "x"
-            return (f"{short(node, 40)} inside {label} builds a small graph per element (a "
-                    "scheduler round trip each when computed); use one expression over an "
-                    f"axis (`{name}.sum(axis=1)` sums every row at once) or "
+            return (f"{short(node, 40)} in {label} builds a small graph per element: one "
+                    f"scheduler round trip each; use one expression over an axis or "
                     f"`{name}.map_blocks(f)`")
         if type(recv) is ast.Attribute and recv.attr == "loc":
             recv = recv.value
         name = code(recv, 30) or "ddf"
-        return (f"{short(node, 40)} inside {label} builds a graph per row, each looking up "
-                "one label; select the rows at once "
-                f"(`{name}.loc[start:stop]`) or use `{name}.map_partitions(f)` for row logic")
+        return (f"{short(node, 40)} in {label} builds a graph per row: one label lookup each; "
+                f"select the rows at once (`{name}.loc[start:stop]`) or use "
+                f"`{name}.map_partitions(f)`")
 
     # ------------------------------------------------------------------ receivers
     def _elementwise_receiver(self, node: ast.Subscript, nparts: int) -> K | None:

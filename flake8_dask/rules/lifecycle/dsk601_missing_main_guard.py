@@ -14,8 +14,7 @@ from .._dask import compute_call
 from ..base import Rule, last_names
 from ._clusters import CLUSTER_NAMES, starts_local_cluster
 
-_GUARD_ADVICE = 'move the driver code under `if __name__ == "__main__":` (or into a main() ' \
-                'called from there)'
+_GUARD_ADVICE = 'guard it with `if __name__ == "__main__":`'
 #: Statements that must stay at module level, where importing the module runs them.
 _NOT_GUARDABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                   ast.ClassDef, ast.Global, ast.Nonlocal)
@@ -192,10 +191,8 @@ class MissingMainGuard(Rule):
         what = starts_local_cluster(self.model, call)
         if what is None or _processes_off(call) is not False:
             return None
-        return (f"{what} at module level starts worker processes, which re-import this "
-                "script (multiprocessing uses spawn) and fail with 'An attempt has been "
-                "made to start a new process before the current process has finished its "
-                f"bootstrapping phase'; {_GUARD_ADVICE}, or pass processes=False")
+        return (f"{what} at module level starts worker processes that re-import this script: "
+                f"they fail at bootstrap (spawn); {_GUARD_ADVICE}, or pass processes=False")
 
     def _is_compute(self, call: ast.Call) -> str | None:
         """The label of a call that computes and takes a ``scheduler=`` keyword."""
@@ -214,9 +211,8 @@ class MissingMainGuard(Rule):
         label = self._is_compute(call)
         if label is None or _scheduler_keyword(self.model, call) != "processes":
             return None
-        return (f"{label} with the processes scheduler at module level starts worker "
-                "processes, which re-import this script (spawn) and fail with "
-                f"BrokenProcessPool; {_GUARD_ADVICE}")
+        return (f"{label} at module level uses the processes scheduler: its workers re-import "
+                f"this script and fail (BrokenProcessPool); {_GUARD_ADVICE}")
 
     def _processes_config(self, call: ast.Call) -> str | None:
         m = self.model
@@ -227,10 +223,9 @@ class MissingMainGuard(Rule):
         compute = self._first_compute_after(call)
         if compute is None:
             return None
-        return ('dask.config.set(scheduler="processes") at module level makes the '
-                f"module-level compute at {self.model.cite(compute.lineno)} start worker processes, which "
-                "re-import this script (spawn) and fail with BrokenProcessPool; "
-                f"{_GUARD_ADVICE}")
+        return ('dask.config.set(scheduler="processes") at module level breaks the compute at '
+                f"{self.model.cite(compute.lineno)}: workers re-import this script and fail "
+                f"(BrokenProcessPool); {_GUARD_ADVICE}")
 
     def _config_scheduler(self, call: ast.Call) -> str | None:
         m = self.model
@@ -294,9 +289,9 @@ class MissingMainGuard(Rule):
             return None
         if self._scheduler_chosen_before(call):
             return None
-        return (f"{label} of a Dask Bag at module level runs on Bag's default scheduler, "
-                "the processes one: its workers re-import this script (spawn) and fail with "
-                f"BrokenProcessPool; {_GUARD_ADVICE}, or pass scheduler=\"threads\"")
+        return (f"{label} of a Dask Bag at module level uses processes: workers "
+                f"re-import this script and fail; {_GUARD_ADVICE}, or pass "
+                'scheduler="threads"')
 
     def _scheduler_chosen_before(self, call: ast.Call) -> bool:
         """A Client is started or a scheduler is configured at import time before ``call``."""

@@ -123,7 +123,7 @@ class UnclosedLocalCluster(Rule):
     node_types = (ast.Call,)
     call_names = CLUSTER_NAMES
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Close it at the end of the block: `with LocalCluster(...) as cluster:`"
+    fix_title = "Open it in a `with` block"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -139,24 +139,21 @@ class UnclosedLocalCluster(Rule):
             return
         loops = m.enclosing_loops(node)
         if loops:
-            where, each = f"inside the loop at {self.model.cite(loops[0].lineno)}", "iteration"
+            where, each = f"in the loop at {self.model.cite(loops[0].lineno)}", "iteration"
         elif fn is not None and self._called_repeatedly(fn):
-            where, each = f"in function '{fn.name}', which this module calls repeatedly", "call"
+            where, each = f"in '{fn.name}', called repeatedly,", "call"
         else:
             return
         fate = self._fate(node)
         if fate not in ("leaked", "leaked via client"):
             return
-        extra = " (closing the Client does not close a cluster passed to it)" \
-            if fate == "leaked via client" else ""
+        extra = " (closing its Client does not close it)" if fate == "leaked via client" else ""
         facts = self._with_facts(node, fn)
         data, run = facts if facts is not None else (None, None)
         yield self.report(
             node,
-            f"{what} created {where} is never closed (no .close(), no `with` block){extra}: "
-            f"every {each} leaves a scheduler, workers, ports and file descriptors behind; "
-            "create one cluster outside, or use `with LocalCluster(...) as cluster, "
-            "Client(cluster) as client:`",
+            f"{what} {where} is never closed: every {each} leaks a scheduler and "
+            f"workers{extra}; close it, or create one outside",
             fix=Safety.UNSAFE if facts is not None else None, data=data, target=run)
 
     # ------------------------------------------------------------------ fix

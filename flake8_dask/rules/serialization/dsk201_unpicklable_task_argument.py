@@ -95,11 +95,11 @@ class UnpicklableTaskArgument(Rule):
             subject = f"the elements of {subject if text else 'this iterable'} ({v.what})" \
                 if not text else f"the elements of '{text}' ({v.what})"
         if "file" in v.what or "handle" in v.what:
-            why = ("it cannot be pickled to a worker, or, opened for reading as text, it is "
-                   "silently copied whole into the graph; pass the path and open it inside "
-                   "the task")
+            why = ("it cannot be pickled, or is copied whole into the graph; pass the path and "
+                   "open it in the task")
         else:
-            why = ("it cannot be pickled to a worker; pass a picklable description (a path, "
-                   "a URI, the data itself) and create the resource inside the task")
-        return self.report(expr, f"{subject} is passed to {ep.api} at {self.model.cite(ep.call.lineno)}: "
-                                 f"{why}")
+            why = ("it cannot be pickled to a worker; create it in the task from a picklable "
+                   "description (a path, a URI)")
+        verb = "are" if elements else "is"
+        return self.report(expr, f"{subject} {verb} passed to {ep.api} at "
+                                 f"{self.model.cite(ep.call.lineno)}: {why}")

@@ -61,6 +61,6 @@ class ClosureCapturesUnpicklable(CaptureRule):
         return unpicklable(self.model.value(expr))
 
     def message(self, fn, sites, name, v) -> str:
-        return (f"task function {function_label(fn)} ({site_text(sites, self.model.cite)}) captures "
-                f"'{name}', {v.what}, which cannot be pickled to a worker; create it inside "
-                "the function or pass a picklable description (a path, a URI)")
+        return (f"task {function_label(fn)} captures '{name}', {v.what}: it cannot be pickled "
+                f"with the task ({site_text(sites, self.model.cite)}); create it in the task "
+                "from a path or URI")

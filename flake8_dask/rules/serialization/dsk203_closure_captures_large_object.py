@@ -80,7 +80,7 @@ class ClosureCapturesLargeObject(CaptureRule):
     code = "DSK203"
     name = "closure-captures-large-object"
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Scatter it once and pass it to the lambda as a keyword-only argument"
+    fix_title = "Scatter it once and pass it as a keyword-only argument"
 
     def captured_value(self, expr) -> Value | None:
         v = self.model.value(expr)
@@ -90,10 +90,9 @@ class ClosureCapturesLargeObject(CaptureRule):
         return None  # a default is evaluated once and pickled once per function: DSK308
 
     def message(self, fn, sites, name, v) -> str:
-        return (f"task function {function_label(fn)} ({site_text(sites, self.model.cite)}) captures "
-                f"'{name}', {v.what}, so it is pickled into the graph with the function and "
-                "sent with every submission; pass it as an argument after "
-                "client.scatter() or dask.delayed(), or load it with Dask")
+        return (f"task {function_label(fn)} captures '{name}', {v.what}: it is pickled into "
+                f"every submission ({site_text(sites, self.model.cite)}); scatter it and pass "
+                "it in")
 
     def fix_arguments(self, fn, captured, name) -> dict:
         stmt = self._scatter_site(fn, captured, name)

@@ -71,7 +71,7 @@ class LateBindingLoopClosure(Rule):
     name = "late-binding-loop-closure"
     node_types = ()
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Bind the loop variables now, as default arguments"
+    fix_title = "Bind the loop variables as default arguments"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -90,9 +90,8 @@ class LateBindingLoopClosure(Rule):
             kind = "lambda" if type(fn) is ast.Lambda else f"function '{fn.name}'"
             yield self.report(
                 fn,
-                f"{kind} {site_text(lazy, m.cite)} reads loop variable {names}, which Dask reads "
-                "only at compute time, after the loop has moved on: every task sees the last "
-                f"value; bind it now with a default argument ({bind}) or functools.partial",
+                f"{kind} {site_text(lazy, m.cite)} reads loop variable {names} late: every task "
+                f"sees its last value; bind it now as a default argument ({bind})",
                 fix=Safety.UNSAFE, data=LoopNames(tuple(late)))
 
     def _late_names(self, fn, loops) -> list[str]:

@@ -111,15 +111,13 @@ class BoundMethodTaskPicklesSelf(Rule):
             if heavy is None:
                 continue
             attr, v, line = heavy
-            consequence = ("which is copied into every task" if v.kind == K.LARGE
+            consequence = ("copied into every task" if v.kind == K.LARGE
                            else "which cannot be pickled")
             yield self.report(
                 expr,
                 f"bound method '{ast.unparse(method)}' passed to {ep.api} at "
-                f"{self.model.cite(node.lineno)} pickles the whole '{cls.node.name}' instance with it, "
-                f"including 'self.{attr}' ({v.what}, set at {self.model.cite(line)}), {consequence}; use "
-                "a @staticmethod or a module-level function that takes only the fields it "
-                "needs")
+                f"{self.model.cite(node.lineno)} pickles '{method.value.id}.{attr}': {v.what} (set "
+                f"at {self.model.cite(line)}), {consequence}; use a @staticmethod instead")
 
     def _heavy_attribute(self, cls) -> tuple[str, Value, int] | None:
         m = self.model

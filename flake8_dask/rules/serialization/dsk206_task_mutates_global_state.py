@@ -133,11 +133,8 @@ class TaskMutatesGlobalState(Rule):
             for _, (name, what, anchor) in sorted(first.values(), key=lambda x: x[0]):
                 yield self.report(
                     anchor,
-                    f"task function {function_label(fn)} ({site_text(sites, m.cite)}) {what}: on a "
-                    "cluster or the processes scheduler the change is made to the worker's "
-                    "copy and never reaches the driver (with threads it races); return the "
-                    "values and combine them in the driver, or use distributed.Variable/Queue "
-                    "to coordinate")
+                    f"task {function_label(fn)} {what}: on a cluster only the worker's copy "
+                    f"changes (task {site_text(sites, m.cite)}); return the values instead")
 
     def _change(self, n, fn, scope, declared):
         """``(name, description, anchor)`` when ``n`` changes state outside the task."""

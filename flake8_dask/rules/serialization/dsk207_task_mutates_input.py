@@ -99,7 +99,7 @@ class TaskMutatesInput(Rule):
     name = "task-mutates-input"
     node_types = ()
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Copy the input first: p = copy.copy(p)"
+    fix_title = "Copy the input first, with `copy.copy()`"
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
@@ -130,10 +130,9 @@ class TaskMutatesInput(Rule):
                     head = None  # numba and kin compile the body: no Python inserted there
                 yield self.report(
                     anchor,
-                    f"task function {function_label(fn)} ({site_text(sites, m.cite)}) changes its "
-                    f"input '{name}' in place ({how}): Dask may pass the same object to other "
-                    "tasks, keep it as a stored result or rerun the task; copy it first "
-                    f"(`{name} = {name}.copy()`) or build and return a new object",
+                    f"task {function_label(fn)} changes its input '{name}' in place ({how}): "
+                    f"other tasks may see the change (task {site_text(sites, m.cite)}); copy it "
+                    "first",
                     fix=Safety.UNSAFE if head is not None else None,
                     data=CopyInput(name, function), target=head, imports=imports)
 
@@ -248,7 +247,7 @@ class TaskMutatesInput(Rule):
             if t is ast.AugAssign:
                 name = self._param_name(n.target, params)
                 if name is not None and self._annotated_mutable(params[name]):
-                    return name, "augmented assignment on a mutable parameter", n
+                    return name, "augmented assignment", n
             return None
         if t is not ast.Call:
             return None

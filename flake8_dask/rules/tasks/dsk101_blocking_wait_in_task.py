@@ -147,10 +147,8 @@ class BlockingWaitInTask(Rule):
         if self._inside_worker_client(node) or self._after_secede(node):
             return
         message = (
-            f"{label} inside task function {function_label(fn)} ({site_text(sites, m.cite)}) "
-            "blocks a worker thread while it waits for other tasks and can deadlock the "
-            "cluster; use `with worker_client() as client:` or call secede() before the wait "
-            "and rejoin() after it")
+            f"{label} in task {function_label(fn)} blocks a worker thread: it can deadlock the "
+            f"cluster (task {site_text(sites, m.cite)}); use `with worker_client() as client:`")
         self._waits.setdefault(fn, []).append((node, message))
 
     def _completed(self, future: ast.AST) -> bool:

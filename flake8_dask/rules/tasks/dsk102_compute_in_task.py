@@ -78,29 +78,25 @@ class ComputeInTask(Rule):
             return
         computed = self._computed_expressions(node)
         free = self._free_collection(computed, fn)
-        where = f"inside task function {function_label(fn)} ({site_text(sites, m.cite)})"
+        where = f"in task {function_label(fn)}"
         if free is not None:
             name, expr = free
             if persisted(m, expr):
-                effect = (f"computes the persisted collection {name} again in every task, "
-                          "each one waiting on the cluster from a worker thread")
+                effect = f"recomputes the persisted {name} in every task"
             else:
-                effect = (f"recomputes the Dask collection {name} from its sources in every "
-                          "task")
+                effect = f"recomputes the Dask collection {name} in every task"
             yield self.report(
                 node,
-                f"{label} {where} {effect}; pass it to the task as a lazy argument so Dask "
-                "computes it once (e.g. `ddf.map_partitions(f, x.max())`), or compute it "
-                "once in the driver")
+                f"{label} {where} {effect}: task {site_text(sites, m.cite)}; pass it as a lazy "
+                "argument or compute it first")
             return
         chunk_sites = [s for s in sites if s.per_chunk]
         if chunk_sites and any(m.is_collection(e) for e in computed):
             yield self.report(
                 node,
-                f"{label} inside a per-partition function {function_label(fn)} "
-                f"({site_text(chunk_sites, m.cite)}) starts a nested Dask computation for every "
-                "partition (a new thread pool per worker thread on the local scheduler); "
-                "compute the value once and pass it in")
+                f"{label} in task {function_label(fn)} nests a Dask compute in every "
+                f"partition: task {site_text(chunk_sites, m.cite)}; compute "
+                "the value once and pass it in")
 
     def _computed_expressions(self, node: ast.Call) -> list[ast.AST]:
         func = node.func

@@ -90,7 +90,7 @@ class DelayedCallInDelayed(Rule):
     call_names = frozenset()  # check() starts with model.entry_point(node):
     entry_points = True  # entry points only
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Remove the outer @delayed decorator"
+    fix_title = "Remove the outer `@delayed` decorator"
 
     def __init__(self, model, options):
         super().__init__(model, options)
@@ -112,14 +112,12 @@ class DelayedCallInDelayed(Rule):
             return
         label = self._label(node)
         outer = "remove the outer @delayed" if all(s.api == "@delayed" for s in sites) \
-            else "call it directly instead of through delayed()"
+            else "call it directly, not through delayed()"
         decorator = self._removable_decorator(fn)
         yield self.report(
             node,
-            f"{label} inside delayed function {function_label(fn)} ({site_text(sites, m.cite)}) "
-            "only adds a node to a graph nobody runs: the outer task returns unevaluated "
-            f"Delayed objects; {outer} so the function builds the graph in the driver, or "
-            "compute the inner objects in the function",
+            f"{label} in task {function_label(fn)} builds a graph nobody runs: the task "
+            f"({site_text(sites, m.cite)}) returns Delayed objects; {outer}",
             fix=Safety.UNSAFE if decorator is not None else None,
             data=RemoveDecorator(decorator), target=fn)
 

@@ -85,7 +85,7 @@ class ClientCreatedInTask(Rule):
     node_types = (ast.Call,)
     call_names = last_names(V.CLIENT_CONSTRUCTORS, V.CLUSTER_FACTORIES)
     fixes = frozenset({Safety.UNSAFE})
-    fix_title = "Use the worker's client: get_client()"
+    fix_title = "Replace with `get_client()`"
 
     def check(self, node: ast.Call) -> Iterator[Finding]:
         m = self.model
@@ -96,21 +96,19 @@ class ClientCreatedInTask(Rule):
         if not sites:
             return
         name = q.rpartition(".")[2]
-        where = f"inside task function {function_label(fn)} ({site_text(sites, m.cite)})"
+        where = f"in task {function_label(fn)}"
         if q in V.CLIENT_CONSTRUCTORS and (node.args or keyword(node, "address")):
-            why = ("opens a new connection to the scheduler in every task, and waits through "
-                   "it do not secede (they can deadlock the cluster)")
+            why = "opens a new scheduler connection per task"
         else:
-            why = ("starts a whole new local cluster inside the worker (on process workers it "
-                   "fails: 'daemonic processes are not allowed to have children')")
+            why = "starts a new local cluster inside the worker"
         function, imports = "", []
         if q in V.CLIENT_CONSTRUCTORS and self._address_only(node) and \
                 not self._closed(node, fn):
             function, imports = E.import_for(m, "distributed.get_client", m.statement_of(node))
         yield self.report(
             node,
-            f"{name}(...) {where} {why}; use get_client() or `with worker_client() as "
-            "client:` to reach the cluster the task runs on",
+            f"{name}(...) {where} {why}: task {site_text(sites, m.cite)}; use get_client() or "
+            "`with worker_client() as client:`",
             fix=Safety.UNSAFE if function else None, data=GetClient(function),
             imports=imports)
 
