@@ -229,3 +229,43 @@ def programs_with_gaps(draw):
 def test_generated_programs_fixed_as_with_the_whole_module(source, unsafe):
     assume(_parses(source))
     same_as_whole_module(source, unsafe=unsafe)
+
+
+# ============================================================ Python's parser, in pieces
+PIECES = [
+    "x = 1\n" * 50,
+    'def f():\n    """\nclass NotCode:\n    pass\n"""\n    return 1\n' * 20,
+    "@decorator\ndef f():\n    pass\n" * 30,
+    "if x:\n    pass\nelse:\n    pass\n" * 30 + "try:\n    pass\nexcept E:\n    pass\n" * 30,
+    "x = foo(\nbar)\n" * 40 + "y = [\n1]\n",
+    "s = 'é' \\\n  'à'\n" * 40,
+    "class A:\n    x = 1\n# comment\n\n    y = 2\n" * 30,
+]
+
+
+@pytest.mark.parametrize("source", PIECES + [p.read_text(encoding="utf-8") for p in FIXTURES[:8]],
+                         ids=lambda s: str(len(s)))
+def test_a_long_text_parsed_in_pieces_gives_python_s_tree(source, monkeypatch):
+    import ast
+
+    from flake8_dask.fix import pyparse
+
+    monkeypatch.setattr(pyparse, "PIECE_CHARS", 40)  # a cut every few lines
+    assert ast.dump(pyparse.parse_quietly(source), include_attributes=True) == \
+        ast.dump(ast.parse(source), include_attributes=True)
+
+
+@pytest.mark.parametrize("error", ["x = (\n", "def f(:\n", "    x = 1\n", "else:\n    pass\n"])
+def test_a_long_text_that_does_not_parse_gives_python_s_error(error, monkeypatch):
+    import ast
+
+    from flake8_dask.fix import pyparse
+
+    monkeypatch.setattr(pyparse, "PIECE_CHARS", 40)
+    source = "x = 1\n" * 30 + error + "y = 2\n" * 30
+    with pytest.raises(SyntaxError) as whole:
+        ast.parse(source)
+    with pytest.raises(SyntaxError) as pieces:
+        pyparse.parse_quietly(source)
+    assert (pieces.value.msg, pieces.value.lineno, pieces.value.offset) == \
+        (whole.value.msg, whole.value.lineno, whole.value.offset)

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..checker import analyze, mentions_dask
+from ..checker import analyze, hand_over, mentions_dask, release, releasing
 from ..findings import Finding, Safety
 from ..options import Options
 from ..rules import Rule
@@ -117,11 +117,36 @@ def fix_source(source: str, *, options: Options | None = None,
     noqa = NoqaMap(source)
     if tree is None:
         tree = parse_quietly(source)
-    findings = _visible(findings_for(source, tree, options, rules), noqa)
+    held: list = []  # the analysis behind ``findings``: released when a pass supersedes it
+    findings = _visible(_analyzed(source, tree, options, rules, held), noqa)
     result = FixResult(source=source, original=source, remaining=findings)
     if not apply or noqa.whole_file:
+        hand_over(held)
         return result
-    current = source
+    trees = [tree]  # handed over, not kept here: the first pass frees it
+    del tree
+    try:
+        return _fix_passes(result, trees, held, options, rules, unsafe, max_passes)
+    finally:
+        hand_over(held)  # the caller's releasing() block ends the last one
+
+
+def _analyzed(source: str, tree: ast.AST, options, rules, held: list) -> list[Finding]:
+    """``findings_for``, its analysis (model and rules) added to ``held`` rather than to the
+    caller's ``releasing()`` block."""
+    with releasing() as block:
+        findings = findings_for(source, tree, options, rules)
+        held.extend(block)
+        block.clear()
+    return findings
+
+
+def _fix_passes(result: FixResult, trees: list[ast.AST], held: list, options, rules,
+                unsafe: bool, max_passes: int) -> FixResult:
+    """Analyze and fix until nothing applicable is left. Each analysis is released as soon as
+    its pass is made (with its tree, it is most of the memory: a new one is built on the
+    fixed text)."""
+    current, findings, tree = result.source, result.remaining, trees.pop()
     applied: list[AppliedFix] = []
     unplaceable: set[tuple[str, str]] = set()  # fixes skipped once are not retried
     for pass_number in range(1, max_passes + 2):
@@ -147,6 +172,8 @@ def fix_source(source: str, *, options: Options | None = None,
             result.warnings.append(f"{f.code} at line {f.line}: {reason}; fix not applied")
         if not done:
             continue  # only skipped fixes: the next round sees an empty todo list
+        tree = None  # what follows needs the findings' positions only: free the memory of
+        release(held)  # this analysis before the fixed text is parsed and analyzed
         try:
             new_tree = _parse_like(new_source, current, rewritten)
         except SyntaxError as exc:
@@ -154,7 +181,7 @@ def fix_source(source: str, *, options: Options | None = None,
             result.error = (f"the fix for {codes} produced invalid code "
                             f"({exc.msg}, line {exc.lineno}); nothing was changed")
             return result
-        new_findings = _visible(findings_for(new_source, new_tree, options, rules),
+        new_findings = _visible(_analyzed(new_source, new_tree, options, rules, held),
                                 NoqaMap(new_source))
         still = _not_removed(done, current, findings, new_source, new_findings)
         if still:
