@@ -20,7 +20,14 @@ Prints (Markdown) the machine and its load average, then, on the pinned corpus (
 5. when valgrind is installed: flake8 ``-j1`` with and without the plugin under callgrind, on
    a fixed sample of the Dask-heavy files (every 10th), counting instructions: a measure of
    the same overhead that load cannot disturb (CPU time on a shared machine varies by 10 %
-   between identical runs), with the garbage collector's share.
+   between identical runs), with the garbage collector's share;
+6. one fix in a generated 1,000, 10,000 and 50,000-line file: the fix command's wall time
+   and peak memory against ``--check`` on the same file (both ``-j1``), paired;
+7. ``--scheduler`` on a local Dask cluster of N one-thread workers (N = the cores) against
+   ``-j N`` on the whole corpus, paired, with the outputs compared byte for byte (needs
+   distributed).
+
+``--only 6,7`` runs only those sections (``--skip`` leaves some out).
 
 The children run with bytecode caching on (in a temporary ``PYTHONPYCACHEPREFIX``), as an
 installed package does, whatever ``PYTHONDONTWRITEBYTECODE`` says here.
@@ -356,6 +363,100 @@ class Bench:
               "as installed. They miss what cache misses cost, so CPU time (section 1) may "
               "show more; they do not vary between runs.")
 
+    def fix_cost_section(self) -> None:
+        print("\n## 6. One fix in a long file: the fix command against --check (-j1, paired)\n")
+        print("| file | lines | `--check`: wall | fix: wall | ratio: median paired (each) | "
+              "`--check`: peak RSS | fix: peak RSS |")
+        print("|---|---|---|---|---|---|---|")
+        folder = self.tmp / "fixcost"
+        folder.mkdir()
+        for lines in (1_000, 10_000, 50_000):
+            source = generated_module(lines)
+            path = folder / f"generated_{lines}.py"
+            check_cmd = self.fix_check([path], 1)
+            fix_cmd = [sys.executable, "-m", "flake8_dask.fix", "--isolated", "--exit-zero",
+                       "-j1", str(path)]
+            checks, fixes = [], []
+
+            def fix_once() -> None:
+                path.write_text(source)
+                fixes.append(self.wall(fix_cmd))
+                changed = [(a, b) for a, b in zip(source.splitlines(),
+                                                  path.read_text().splitlines()) if a != b]
+                if changed != [("    ddf.fillna(0, inplace=True)", "    ddf = ddf.fillna(0)")]:
+                    raise SystemExit(f"the fix of {path.name} changed {changed[:3]}")
+                path.write_text(source)
+
+            for i in range(self.args.pairs):
+                path.write_text(source)
+                if i % 2 == 0:
+                    checks.append(self.wall(check_cmd))
+                    fix_once()
+                else:
+                    fix_once()
+                    checks.append(self.wall(check_cmd))
+            path.write_text(source)
+            check_rss = self.max_rss(check_cmd)
+            fix_rss = self.max_rss(fix_cmd)
+            ratios = [f / c for f, c in zip(fixes, checks)]
+            print(f"| generated, one DSK408 fix in the middle | {source.count(chr(10)):,} | "
+                  f"{statistics.median(checks):.2f} s | {statistics.median(fixes):.2f} s | "
+                  f"**{statistics.median(ratios):.2f}x** "
+                  f"({', '.join(f'{r:.2f}' for r in ratios)}) | {check_rss} MB | "
+                  f"**{fix_rss} MB** |")
+        print("\nThe files repeat a realistic block (a loader function and a class over Dask "
+              "DataFrames, no finding) around one `ddf.fillna(0, inplace=True)`; wall times "
+              "include the interpreter's start-up. Each fix is checked to change that one "
+              "line only.")
+        print(f"\nload average after: {self.load()}")
+
+    def scheduler_section(self, everything) -> None:
+        print("\n## 7. --scheduler on N one-thread workers against -j N (wall time, paired)\n")
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("distributed is not installed (pip install 'flake8-dask[scheduler]'): "
+                  "section skipped")
+            return
+        n = os.cpu_count() or 1
+        corpus = Path(self.args.corpus)
+        cluster = LocalCluster(self.tmp / "cluster", n, self.env)
+        try:
+            address = cluster.start()
+            base = [sys.executable, "-m", "flake8_dask.fix", "--check", "--isolated",
+                    "--exit-zero", str(corpus)]
+            remote, local = base + ["--scheduler", address], base + ["-j", str(n)]
+            self.run(remote)  # warm: each worker imports flake8-dask on its first task
+            outputs, times = {}, {"scheduler": [], "local": []}
+            for i in range(self.args.pairs):
+                order = ("scheduler", "local") if i % 2 == 0 else ("local", "scheduler")
+                for which in order:
+                    cmd = remote if which == "scheduler" else local
+                    start = time.perf_counter()
+                    proc = subprocess.run(cmd, capture_output=True, env=self.env, check=False)
+                    times[which].append(time.perf_counter() - start)
+                    if proc.returncode != 0:
+                        raise SystemExit(f"{which} run failed: {proc.stderr.decode()[-2000:]}")
+                    outputs.setdefault(which, set()).add(proc.stdout + b"\0" + proc.stderr)
+        finally:
+            cluster.stop()
+        same = len(outputs["scheduler"] | outputs["local"]) == 1
+        if not same:
+            raise SystemExit("--scheduler and -j gave different outputs")
+        sched, loc = statistics.median(times["scheduler"]), statistics.median(times["local"])
+        ratios = [a / b for a, b in zip(times["scheduler"], times["local"])]
+        print("| files | lines | `-j {n}` | `--scheduler`, {n} one-thread workers | ratio: "
+              "median paired (each) | output |".format(n=n))
+        print("|---|---|---|---|---|---|")
+        print(f"| whole corpus: {len(everything)} | {count_lines(everything):,} | {loc:.2f} s | "
+              f"{sched:.2f} s | **{statistics.median(ratios):.2f}x** "
+              f"({', '.join(f'{r:.2f}' for r in ratios)}) | identical |")
+        print("\nA scheduler and N worker processes (`--nthreads 1 --no-nanny`) on this "
+              "machine, started once and warmed by one run (a cluster outlives one command); "
+              "`-j N` starts its N processes in each run. `--check` on the whole corpus, "
+              "notebooks included.")
+        print(f"\nload average after: {self.load()}")
+
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -380,6 +481,89 @@ def _callgrind_counts(out: Path) -> tuple[int, int | None]:
     return total, gc_ir
 
 
+class LocalCluster:
+    """A Dask scheduler and ``n`` one-thread workers, as processes of their own."""
+
+    def __init__(self, folder: Path, n: int, env: dict):
+        self.folder, self.n, self.env, self.procs = folder, n, env, []
+
+    def start(self) -> str:
+        self.folder.mkdir(parents=True)
+        scheduler_file = self.folder / "scheduler.json"
+        log = open(self.folder / "cluster.log", "wb")
+        self.procs.append(subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+             "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        for k in range(self.n):
+            self.procs.append(subprocess.Popen(
+                [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
+                 str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                 "--no-dashboard", "--local-directory", str(self.folder / f"worker{k}")],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT))
+        from distributed import Client
+
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("the Dask scheduler did not start")
+            time.sleep(0.2)
+        time.sleep(0.5)
+        with Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
+            client.wait_for_workers(self.n, timeout=60)
+        return str(scheduler_file)
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+#: The block the generated files of section 6 repeat: Dask code with no finding.
+BLOCK = '''
+
+def load_{i}(path, column="value"):
+    """Read one table and summarise column {i}."""
+    ddf = dd.read_parquet(path)  # a Dask DataFrame
+    ddf = ddf[ddf[column] > {i}]
+    totals = ddf.groupby("key")[column].sum()
+    # keep the lazy result: the caller computes it
+    return totals
+
+
+class Stage{i}:
+    def __init__(self, frame):
+        self.frame = frame
+
+    def run(self, scale={i}):
+        out = self.frame.map_partitions(lambda part: part * scale)
+        return out.persist()
+'''
+FIXED_FUNCTION = ("\n\ndef clean(path):\n    ddf = dd.read_csv(path)\n"
+                  "    ddf.fillna(0, inplace=True)\n    return ddf\n")
+
+
+def generated_module(lines: int) -> str:
+    """About ``lines`` lines of Dask code, with one fixable finding in the middle."""
+    parts = ['"""Generated module for the fix benchmark."""\nimport dask\n'
+             "import dask.dataframe as dd\n"]
+    count, i, placed = parts[0].count("\n"), 0, False
+    size = BLOCK.count("\n")
+    while count + size <= lines - 4:
+        if not placed and count >= lines // 2:
+            parts.append(FIXED_FUNCTION)
+            count += FIXED_FUNCTION.count("\n")
+            placed = True
+        parts.append(BLOCK.format(i=i))
+        count += size
+        i += 1
+    return "".join(parts)
+
+
 def count_lines(files) -> int:
     return sum(len(p.read_bytes().splitlines()) for p in files)
 
@@ -389,6 +573,7 @@ def main() -> int:
     ap.add_argument("--corpus", default="/tmp/corpus")
     ap.add_argument("--pairs", type=int, default=3, help="paired runs per measurement")
     ap.add_argument("--skip", default="", help="sections to skip, e.g. 1,3")
+    ap.add_argument("--only", default="", help="the sections to run, e.g. 6,7")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     if not corpus.is_dir():
@@ -398,6 +583,9 @@ def main() -> int:
         print("ruff is not installed (pip install ruff): it is the reference of section 2")
         return 2
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.only:
+        only = {s.strip() for s in args.only.split(",") if s.strip()}
+        skip |= {str(k) for k in range(1, 8)} - only
     bench = Bench(args)
     try:
         sets = file_sets(corpus)
@@ -418,6 +606,10 @@ def main() -> int:
             bench.analyzer_section(sets)
         if "5" not in skip:
             bench.instructions_section(heavy)
+        if "6" not in skip:
+            bench.fix_cost_section()
+        if "7" not in skip:
+            bench.scheduler_section(everything)
         print(f"\nload average at the end: {bench.load()}")
     finally:
         bench.close()

@@ -31,7 +31,7 @@ _local = threading.local()
 
 
 @contextmanager
-def releasing() -> Iterator[None]:
+def releasing() -> Iterator[list]:
     """Analyses run in this block (in this thread) break their reference cycles when it
     ends: a model's scopes and bindings point at each other (and at the tree's nodes), which
     left alone is freed only by the cyclic garbage collector, at a cost that grows with
@@ -42,16 +42,34 @@ def releasing() -> Iterator[None]:
     tables), so flake8 frees it by reference counting, as without the plugin. When they
     were attributes of the nodes, every tree was cyclic garbage until a pass cut them
     (measured on the dask + distributed trees: the collector's full passes took 2.2 times
-    as long)."""
+    as long).
+
+    It yields the analyses it holds: :func:`release` and :func:`hand_over` let a caller end
+    some sooner (the fix engine, whose passes supersede each other's analyses)."""
     stack = _local.__dict__.setdefault("models", [])
     stack.append([])
     try:
-        yield
+        yield stack[-1]
     finally:
-        for model, rules in stack.pop():
-            model.release()
-            for rule in rules:  # a rule may keep its findings, which point back at it
-                vars(rule).clear()
+        release(stack.pop())
+
+
+def release(held: list) -> None:
+    """Release now the analyses ``held`` (what :func:`releasing` yields, or a part of it)."""
+    for model, rules in held:
+        model.release()
+        for rule in rules:  # a rule may keep its findings, which point back at it
+            vars(rule).clear()
+    held.clear()
+
+
+def hand_over(held: list) -> None:
+    """Give the analyses ``held`` to the innermost open :func:`releasing` block (left to the
+    garbage collector when none is open)."""
+    stack = getattr(_local, "models", None)
+    if stack:
+        stack[-1].extend(held)
+    held.clear()
 
 
 _gc_lock = threading.Lock()

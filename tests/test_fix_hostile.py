@@ -74,14 +74,30 @@ def test_a_notebook_with_too_much_code_says_so(tmp_path, cli, monkeypatch):
      "DSK001 SyntaxError: too deeply nested for Python's parser (RecursionError)"),
 ])
 def test_1000_deep_nesting_has_a_clear_outcome(tmp_path, cli, name, nesting, message):
-    source = FIXABLE + nesting
+    # Just before the fixed statement, the nested code is parsed by libcst with it.
+    head, fixed_line = FIXABLE.rsplit("\n", 2)[0] + "\n", "ddf.fillna(0, inplace=True)\n"
+    source = head + nesting + fixed_line
     path = write(tmp_path / f"{name}.py", source)
     code, out, err = cli("--isolated", f"{name}.py", cwd=tmp_path)
     assert message in out + err, out + err
     assert code == 1 and path.read_text() == source
     assert "Traceback" not in err and "internal error" not in out + err
     if "libcst" in message:  # the findings are still reported
-        assert f"{name}.py:3:1: DSK408 [*]" in out
+        assert f"{name}.py:{source.count(chr(10))}:1: DSK408 [*]" in out
+
+
+@pytest.mark.parametrize("nesting", [
+    "x = a" + ".b" * 1000 + "\n",
+    "if a:\n    pass\n" + "elif a:\n    pass\n" * 1000,
+    "x = " + " + ".join(["a"] * 1000) + "\n",
+], ids=["attributes", "elifs", "sums"])
+def test_1000_deep_nesting_away_from_the_fix_is_left_as_it_is(tmp_path, cli, nesting):
+    # libcst parses only the statements around a fix: code it could not handle elsewhere in
+    # the file no longer stops the fix, and is not touched.
+    path = write(tmp_path / "deep.py", FIXABLE + "\n" + nesting)
+    code, out, err = cli("--isolated", "deep.py", cwd=tmp_path)
+    assert code == 0 and err == "", out + err
+    assert path.read_text() == FIXED + "\n" + nesting
 
 
 def test_very_long_lines(tmp_path, cli):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fix_helpers import BLOCKING, FIXABLE, ROOT, run_fix, text
+from fix_helpers import BLOCKING, FIXABLE, INPLACE, ROOT, run_fix, text
 
 # Runs Dask: left out of the quick loop (CONTRIBUTING.md).
 pytestmark = pytest.mark.runtime
@@ -138,6 +138,65 @@ def test_same_as_local_run(cluster, tmp_path, args):
     again = run_fix("--isolated", "--check", ".", "--scheduler", scheduler_file, cwd=remote,
                     test_rules=True)
     assert again.returncode == 1 and "DSK101" in text(again)
+
+
+def _batching_project(root: Path) -> Path:
+    """Many tiny files (some fixable), one file larger than any batch, and files that fail
+    (undecodable bytes, a syntax error) in the middle of a batch."""
+    root.mkdir()
+    for i in range(40):
+        (root / f"tiny{i:02d}.py").write_text(INPLACE if i % 3 == 0 else "import dask\nx = 1\n")
+        if i == 20:
+            (root / "tiny20_latin.py").write_bytes(b"import dask\nx = '\xe9'\n")
+            (root / "tiny20_broken.py").write_text("import dask\ndef f(:\n")
+    (root / "huge.py").write_text(INPLACE + "".join(
+        f"def f{i}(ddf):\n    return ddf.x.sum()\n\n\n" for i in range(3000)))
+    return root
+
+
+@pytest.mark.parametrize("batch_bytes", [1, 200, 10 ** 9],
+                         ids=["a-task-per-file", "small-batches", "one-task"])
+@pytest.mark.parametrize("args", [("--check", "--statistics"), ("--show-fixes",)],
+                         ids=["check", "fix"])
+def test_batches_give_the_local_run(cluster, tmp_path, monkeypatch, capsys, batch_bytes, args):
+    from flake8_dask.fix import scheduler
+    from flake8_dask.fix.cli import main
+
+    address, _ = cluster
+    monkeypatch.setattr(scheduler, "BATCH_BYTES", batch_bytes)
+    local = _batching_project(tmp_path / "local")
+    remote = _batching_project(tmp_path / "remote")
+    monkeypatch.chdir(local)
+    here_code = main(["--isolated", *args, "."])
+    here = capsys.readouterr()
+    monkeypatch.chdir(remote)
+    there_code = main(["--isolated", *args, ".", "--scheduler", address])
+    there = capsys.readouterr()
+    assert (there_code, there.out, there.err) == (here_code, here.out, here.err)
+    assert _files(remote) == _files(local)
+    assert "tiny20_latin.py" in here.err and "tiny20_broken.py" in here.err
+    if args == ("--show-fixes",):
+        assert b"ddf = ddf.fillna(0)" in (remote / "huge.py").read_bytes()
+        assert (remote / "tiny00.py").read_bytes() != INPLACE.encode()
+
+
+def test_a_task_the_cluster_cannot_run_names_its_files(cluster, tmp_path, monkeypatch, capsys):
+    from flake8_dask.fix import scheduler
+    from flake8_dask.fix.cli import main
+
+    address, _ = cluster
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(INPLACE)
+
+    def broken_batch(jobs, blob):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(scheduler, "run_batch", broken_batch)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--isolated", "--check", ".", "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert "the cluster failed on ./a.py (or one of 1 other files sent with it): " \
+           "RuntimeError: worker lost" in err
 
 
 def test_unusable_scheduler_is_a_usage_error(cluster, tmp_path):

@@ -1,28 +1,51 @@
-"""One pass of fixes: parse the text with libcst, hand each rule the node at its finding's
+"""One pass of fixes: parse the code with libcst, hand each rule the node at its finding's
 range (the contract is :meth:`flake8_dask.rules.base.Rule.fix`), put its result in place, add
-the imports, and print the module again. libcst is imported on first use only."""
+the imports, and print the code again. Only the top-level statements that hold a fix are
+parsed and printed (:mod:`.segments`), or the whole module when they cannot be on their own.
+libcst is imported on first use only."""
 
 from __future__ import annotations
+
+import ast
+from dataclasses import replace
 
 from ..findings import Finding
 from .errors import TOO_DEEP, FixError, describe, from_recursion
 from .imports import add_imports
+from .pyparse import parse_quietly
+from .segments import Fallback, parse_chunks, plan, splice
 from .sourcefile import split_lines
 from .targets import Range, Target, disjoint_targets, inside
 
+Skipped = list[tuple[Finding, str]]
 
-def apply_fixes(source: str, findings: list[Finding]
-                ) -> tuple[str, list[Finding], list[tuple[Finding, str]]]:
+
+def apply_fixes(source: str, findings: list[Finding], *, tree: ast.Module | None = None,
+                rewritten: list[tuple[int, int]] | None = None
+                ) -> tuple[str, list[Finding], Skipped]:
     """One pass: apply the fixes of ``findings`` whose ranges do not overlap. Returns the new
     text, the findings fixed, and the findings whose fix could not be placed, with the
-    reason. Raises :class:`FixError` when a codemod fails."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
+    reason. Raises :class:`FixError` when a codemod fails. ``tree`` is the ``ast`` tree of
+    ``source`` when the caller has it (it is parsed otherwise); ``rewritten``, when given,
+    receives the (start, end) character offsets of the parts of the new text that libcst
+    printed (everything else is the original text)."""
     lines = split_lines(source)
     targets = disjoint_targets(findings, lines)
     if not targets:
         return source, [], []
+    try:
+        return _in_chunks(source, lines, targets, tree, rewritten)
+    except Fallback:
+        if rewritten is not None:
+            rewritten.clear()
+    return _whole(source, targets, rewritten)
+
+
+def _whole(source: str, targets: list[Target], rewritten: list | None
+           ) -> tuple[str, list[Finding], Skipped]:
+    """The pass on the whole module, parsed at once."""
+    import libcst as cst
+
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -42,28 +65,90 @@ def apply_fixes(source: str, findings: list[Finding]
         raise FixError("libcst, which rewrites the code, does not reproduce this file byte "
                        "for byte (a form feed before code? whitespace lines before a last "
                        "comment with no final newline?)")
+    new_module, transformer = _visit(module, targets, module.default_indent)
+    done = [t.finding for t in transformer.applied]
+    skipped = [(t.finding, reason) for t, reason in transformer.skipped] + _unplaced(targets)
+    if not done:
+        return source, [], skipped
+    imports = [spec for t in transformer.applied for spec in t.finding.fix.imports]
+    if imports:
+        new_module = add_imports(new_module, imports)
+    code = _print(new_module)
+    if rewritten is not None:
+        rewritten.append((0, len(code)))
+    return code, done, skipped
+
+
+def _in_chunks(source: str, lines: list[str], targets: list[Target], tree, rewritten
+               ) -> tuple[str, list[Finding], Skipped]:
+    """The pass on the top-level statements that hold the targets (:mod:`.segments`).
+    Raises :class:`Fallback` when it must be made on the whole module."""
+    if tree is None:
+        try:
+            tree = parse_quietly(source)
+        except SyntaxError:
+            raise Fallback from None
+    chunks, indent = plan(source, lines, tree, targets)
+    newline = lines[0][len(lines[0].rstrip("\r\n")):] or "\n"
+    parse_chunks(chunks, indent, newline)
+    copies: dict[int, Target] = {}  # id(target) -> its copy, in its chunk's lines
+    applied: list[Target] = []
+    skipped: Skipped = []
+    new_modules = []
+    for chunk in chunks:
+        shift = chunk.start - 1
+        mine = []
+        for t in targets:
+            if chunk.start <= t.range[0] and t.range[2] <= chunk.end:
+                copy = replace(t, range=_shifted(t.range, shift), node=None,
+                               span=_shifted(t.span, shift) if t.span else None)
+                copies[id(t)] = copy
+                mine.append(copy)
+        new_module, transformer = _visit(chunk.module, mine, indent)
+        applied += transformer.applied
+        skipped += [(t.finding, reason) for t, reason in transformer.skipped]
+        new_modules.append(new_module)
+    skipped += _unplaced([copies.get(id(t), t) for t in targets])
+    done = [t.finding for t in applied]
+    if not done:
+        return source, [], skipped
+    imports = [spec for t in applied for spec in t.finding.fix.imports]
+    if imports:  # the first chunk starts at line 1 then (segments.plan)
+        new_modules[0] = add_imports(new_modules[0], imports)
+    printed = [_print(m) for m in new_modules]
+    return splice(source, lines, chunks, printed, rewritten), done, skipped
+
+
+def _shifted(r: Range, lines: int) -> Range:
+    return r[0] - lines, r[1], r[2] - lines, r[3]
+
+
+def _unplaced(targets: list[Target]) -> Skipped:
+    return [(t.finding, "no syntax node spans exactly its range")
+            for t in targets if t.node is None]
+
+
+def _visit(module, targets: list[Target], indent: str):
+    """Run the fixes of ``targets`` on ``module``: the new module, and the transformer (what
+    it applied and skipped)."""
+    from libcst.metadata import MetadataWrapper
+
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = _FixTransformer(targets)
-    transformer.default_indent = module.default_indent
+    transformer.default_indent = indent
     try:
-        new_module = wrapper.visit(transformer)
+        return wrapper.visit(transformer), transformer
     except FixError:
         raise
     except Exception as exc:  # a codemod bug must never corrupt the file
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None
         raise FixError(f"a fix failed ({describe(exc)})") from None
-    done = [t.finding for t in transformer.applied]
-    skipped = transformer.skipped + [(t, "no syntax node spans exactly its range")
-                                     for t in targets if t.node is None]
-    skipped = [(t.finding, reason) for t, reason in skipped]
-    if not done:
-        return source, [], skipped
-    imports = [spec for t in transformer.applied for spec in t.finding.fix.imports]
-    if imports:
-        new_module = add_imports(new_module, imports)
+
+
+def _print(module) -> str:
     try:
-        return new_module.code, done, skipped
+        return module.code
     except Exception as exc:
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None

@@ -19,14 +19,14 @@ failures are :mod:`.errors`.
 
 from __future__ import annotations
 
+import __future__
 import ast
-import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..checker import analyze, mentions_dask
+from ..checker import analyze, hand_over, mentions_dask, release, releasing
 from ..findings import Finding, Safety
 from ..options import Options
 from ..rules import Rule
@@ -34,6 +34,7 @@ from .apply import Statements, apply_fixes
 from .errors import FixError, describe
 from .imports import add_imports as _add_imports
 from .noqa import NoqaMap
+from .pyparse import AST_LOCK, parse_quietly
 from .sourcefile import split_lines
 from .targets import Range, character_range
 
@@ -100,27 +101,6 @@ def findings_for(source: str, tree: ast.AST | None = None, options: Options | No
     return analyze(tree, source, options, rules)
 
 
-#: Held while Python builds or compiles an ``ast`` tree. CPython keeps the AST converter's
-#: recursion depth per interpreter, not per thread, so two threads doing it at once can fail
-#: with "SystemError: AST constructor recursion depth mismatch" (gh-106905; seen on Dask
-#: workers, which run tasks in threads); ``warnings.catch_warnings`` is not thread-safe
-#: either. Uncontended (one thread, or processes) it costs nothing measurable.
-AST_LOCK = threading.Lock()
-
-
-def parse_quietly(source: str) -> ast.AST:
-    """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python prints: they are
-    not ours to report. Code nested too deeply for Python's parser (which Python could not
-    run either) is a ``SyntaxError`` too."""
-    with AST_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ast.parse(source)
-        except (RecursionError, MemoryError) as exc:
-            raise SyntaxError(f"too deeply nested for Python's parser ({type(exc).__name__})") \
-                from None
-
-
 def fix_source(source: str, *, options: Options | None = None,
                rules: Sequence[type[Rule]] | None = None, unsafe: bool = False,
                apply: bool = True, max_passes: int = MAX_PASSES,
@@ -135,11 +115,38 @@ def fix_source(source: str, *, options: Options | None = None,
         raise SourceTooLarge(f"not checked: {len(source) / 1e6:.1f} million characters is over "
                              f"the fix command's limit of {MAX_SOURCE_CHARS / 1e6:g} million")
     noqa = NoqaMap(source)
-    findings = _visible(findings_for(source, tree, options, rules), noqa)
+    if tree is None:
+        tree = parse_quietly(source)
+    held: list = []  # the analysis behind ``findings``: released when a pass supersedes it
+    findings = _visible(_analyzed(source, tree, options, rules, held), noqa)
     result = FixResult(source=source, original=source, remaining=findings)
     if not apply or noqa.whole_file:
+        hand_over(held)
         return result
-    current = source
+    trees = [tree]  # handed over, not kept here: the first pass frees it
+    del tree
+    try:
+        return _fix_passes(result, trees, held, options, rules, unsafe, max_passes)
+    finally:
+        hand_over(held)  # the caller's releasing() block ends the last one
+
+
+def _analyzed(source: str, tree: ast.AST, options, rules, held: list) -> list[Finding]:
+    """``findings_for``, its analysis (model and rules) added to ``held`` rather than to the
+    caller's ``releasing()`` block."""
+    with releasing() as block:
+        findings = findings_for(source, tree, options, rules)
+        held.extend(block)
+        block.clear()
+    return findings
+
+
+def _fix_passes(result: FixResult, trees: list[ast.AST], held: list, options, rules,
+                unsafe: bool, max_passes: int) -> FixResult:
+    """Analyze and fix until nothing applicable is left. Each analysis is released as soon as
+    its pass is made (with its tree, it is most of the memory: a new one is built on the
+    fixed text)."""
+    current, findings, tree = result.source, result.remaining, trees.pop()
     applied: list[AppliedFix] = []
     unplaceable: set[tuple[str, str]] = set()  # fixes skipped once are not retried
     for pass_number in range(1, max_passes + 2):
@@ -153,8 +160,10 @@ def fix_source(source: str, *, options: Options | None = None,
                             f"({', '.join(sorted({f.code for f in todo}))} still fixable); "
                             "nothing was changed")
             return result
+        rewritten: list[tuple[int, int]] = []
         try:
-            new_source, done, skipped = apply_fixes(current, todo)
+            new_source, done, skipped = apply_fixes(current, todo, tree=tree,
+                                                    rewritten=rewritten)
         except FixError as exc:
             result.error = f"{exc}; nothing was changed"
             return result
@@ -163,14 +172,16 @@ def fix_source(source: str, *, options: Options | None = None,
             result.warnings.append(f"{f.code} at line {f.line}: {reason}; fix not applied")
         if not done:
             continue  # only skipped fixes: the next round sees an empty todo list
+        tree = None  # what follows needs the findings' positions only: free the memory of
+        release(held)  # this analysis before the fixed text is parsed and analyzed
         try:
-            new_tree = _parse_like(new_source, current)
+            new_tree = _parse_like(new_source, current, rewritten)
         except SyntaxError as exc:
             codes = ", ".join(f"{f.code} (line {f.line})" for f in done)
             result.error = (f"the fix for {codes} produced invalid code "
                             f"({exc.msg}, line {exc.lineno}); nothing was changed")
             return result
-        new_findings = _visible(findings_for(new_source, new_tree, options, rules),
+        new_findings = _visible(_analyzed(new_source, new_tree, options, rules, held),
                                 NoqaMap(new_source))
         still = _not_removed(done, current, findings, new_source, new_findings)
         if still:
@@ -178,7 +189,7 @@ def fix_source(source: str, *, options: Options | None = None,
                             + " did not remove the finding; nothing was changed")
             return result
         applied.extend(_applied(f) for f in done)
-        current, findings = new_source, new_findings
+        current, findings, tree = new_source, new_findings, new_tree
         result.passes = pass_number
     result.source = current
     result.remaining = findings
@@ -186,11 +197,16 @@ def fix_source(source: str, *, options: Options | None = None,
     return result
 
 
-def _parse_like(new_source: str, old_source: str) -> ast.AST:
+def _parse_like(new_source: str, old_source: str,
+                rewritten: list[tuple[int, int]] | None = None) -> ast.AST:
     """Parse the fixed text, and compile it too (``yield``/``return`` outside a function
     parse but do not compile), unless the text before the fix did not compile either (a
-    notebook cell may ``await`` at top level)."""
+    notebook cell may ``await`` at top level). When the parts the fixes ``rewritten`` compile
+    on their own (as top-level code, with the module's ``__future__`` imports), the rest is
+    the text as it was: compiling the whole text again would cost more than checking it."""
     tree = parse_quietly(new_source)
+    if rewritten and _parts_compile(new_source, rewritten, tree):
+        return tree
     with AST_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -205,6 +221,29 @@ def _parse_like(new_source: str, old_source: str) -> ast.AST:
             raise SyntaxError(f"too deeply nested to compile ({type(exc).__name__})") \
                 from None
     return tree
+
+
+def _parts_compile(source: str, parts: list[tuple[int, int]], tree: ast.AST) -> bool:
+    """Whether each part of ``source`` compiles as top-level code. A part that does not start
+    the text follows a ``pass``: a ``__future__`` import there is out of place."""
+    flags = 0
+    for i, stmt in enumerate(getattr(tree, "body", ())):
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
+            for alias in stmt.names:
+                feature = getattr(__future__, alias.name, None)
+                flags |= getattr(feature, "compiler_flag", 0)
+        elif not (i == 0 and isinstance(stmt, ast.Expr)
+                  and isinstance(stmt.value, ast.Constant)):
+            break
+    with AST_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for start, end in parts:
+            code = source[start:end] if start == 0 else "pass\n" + source[start:end]
+            try:
+                compile(code, "<fixed>", "exec", flags=flags, dont_inherit=True)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return False
+    return True
 
 
 def _visible(findings: list[Finding], noqa: NoqaMap) -> list[Finding]:
