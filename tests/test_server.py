@@ -98,11 +98,11 @@ def test_quick_fix_equals_the_fix_command(client, workspace):
     path, uri, _ = open_doc(client, workspace, "quick.py", text)
     actions = client.code_actions(uri, 3)
     titles = [a.title for a in actions]
-    assert "flake8-dask (DSK408): Assign the result instead of inplace=True" in titles
+    assert "flake8-dask (DSK408): Assign the result instead of `inplace=True`" in titles
     assert "flake8-dask (DSK408): Disable for this line" in titles
     # The unsafe fix (sort_values) is not offered without the unsafeFixes setting.
     assert not [a for a in client.code_actions(uri, 5) if "(unsafe)" in a.title]
-    fix = next(a for a in actions if a.title.endswith("inplace=True"))
+    fix = next(a for a in actions if a.title.endswith("`inplace=True`"))
     assert fix.kind == "quickfix" and fix.edit is None  # resolved lazily
     resolved = client.resolve(fix)
     edits = resolved.edit.document_changes[0].edits

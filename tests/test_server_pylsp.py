@@ -55,13 +55,13 @@ def test_pylsp_serves_the_code_actions(tmp_path):
         assert mine == [("DSK408", 3), ("DSK408", 4), ("DSK408", 8)]
         actions = c.code_actions(uri, 3)
         titles = [a.title for a in actions]
-        assert "flake8-dask (DSK408): Assign the result instead of inplace=True" in titles
+        assert "flake8-dask (DSK408): Assign the result instead of `inplace=True`" in titles
         assert "flake8-dask (DSK408): Disable for this line" in titles
         fix_all = [a for a in actions if a.kind == "source.fixAll.flake8-dask"]
         assert len(fix_all) == 1
         fixed = apply_workspace_edit({uri: SOURCE}, fix_all[0].edit)[uri]
         assert fixed == fix_command(SOURCE, path) != SOURCE
-        quick = next(a for a in actions if a.title.endswith("inplace=True"))
+        quick = next(a for a in actions if a.title.endswith("`inplace=True`"))
         fixed = apply_workspace_edit({uri: SOURCE}, quick.edit)[uri]
         assert fixed == SOURCE.replace("ddf.fillna(0, inplace=True)", "ddf = ddf.fillna(0)")
         noqa = next(a for a in actions if a.title.endswith("for this line"))

@@ -19,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ..checker import INTERNAL_ERROR, releasing
+from ..checker import INTERNAL_ERROR, checking_path, releasing
 from ..findings import Finding
 from ..options import Options
 from ..rules import DEFAULT_OFF, RULES_BY_CODE
@@ -180,7 +180,7 @@ def lint(text: str, path: str | None, ctx: Context) -> Lint:
     is another tool's business): the last good ones are cleared, not kept stale."""
     text, _ = _normalized(text)
     try:
-        with releasing():
+        with releasing(), checking_path(path):
             return Lint(_problems(_findings(text, path, ctx)))
     except SyntaxError as exc:
         return Lint(messages=[f"not checked: syntax error at line {exc.lineno}: {exc.msg}"])
@@ -195,7 +195,7 @@ def quick_fix(text: str, path: str | None, ctx: Context, code: str, ordinal: int
     """The edits of one finding's fix (the fix applied alone, as the JSON output does)."""
     text, newline = _normalized(text)
     try:
-        with releasing():
+        with releasing(), checking_path(path):
             finding = _pick(_findings(text, path, ctx), code, ordinal)
             if not applicable(finding, unsafe):
                 raise FixUnavailable(f"{code} has no fix applicable here")
@@ -215,7 +215,7 @@ def fix_all(text: str, path: str | None, ctx: Context, unsafe: bool) -> list[Edi
     rules, decider = ctx.selection.rules_for(path)
     rules = [r for r in rules if decider.allows(r.code)]
     try:
-        with releasing():
+        with releasing(), checking_path(path):
             result = fix_source(text, options=ctx.options, rules=rules, unsafe=unsafe)
     except (SyntaxError, ValueError, SourceTooLarge) as exc:
         raise FixUnavailable(f"the document cannot be fixed now: {exc}") from None
@@ -377,7 +377,7 @@ def lint_notebook(cells: list[Cell], path: str | None, ctx: Context) -> Lint:
     command's notebook support); a cell that does not parse is skipped with a message."""
     rules, decider = ctx.selection.rules_for(path)
     try:
-        with releasing():
+        with releasing(), checking_path(path):
             result = fix_notebook(_notebook_json(cells), options=ctx.options, rules=rules,
                                   apply=False)
             kept = [cf for cf in result.findings if decider.allows(cf.finding.code)]
@@ -385,6 +385,8 @@ def lint_notebook(cells: list[Cell], path: str | None, ctx: Context) -> Lint:
     except (NotebookError, SourceTooLarge) as exc:
         return Lint(messages=[str(exc)])
     lint.messages.extend(result.messages)
+    lint.messages.extend(f"cell {cell} not checked: syntax error at line {exc.lineno}: "
+                         f"{exc.msg}" for cell, exc in result.syntax_errors)
     if result.error:
         lint.messages.append(result.error)
     return lint
@@ -420,7 +422,7 @@ def notebook_fix_all(cells: list[Cell], path: str | None, ctx: Context,
 def _notebook_edits(cells, path, ctx, rules, unsafe, fixer) -> dict[int, list[Edit]]:
     document = _notebook_json(cells)
     try:
-        with releasing():
+        with releasing(), checking_path(path):
             result = fix_notebook(document, options=ctx.options, rules=rules, unsafe=unsafe,
                                   fixer=fixer)
     except (NotebookError, SourceTooLarge, SyntaxError, ValueError) as exc:

@@ -17,6 +17,7 @@ import logging
 
 from pylsp import hookimpl
 
+from ..project import clear_memo
 from . import analysis
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def _lint(document) -> analysis.Lint:
 
 @hookimpl
 def pylsp_lint(config, workspace, document, is_saved):
+    if is_saved:
+        clear_memo()  # a saved module can change what the other modules of its project see
     if not _settings(config, document).get("lint", True):
         return []
     try:

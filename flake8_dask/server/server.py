@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from .. import __version__
+from ..project import clear_memo
 from . import analysis
 from .actions import FIX_ALL, code_actions, hover, resolve
 from .documents import CellSnapshot, Documents, Linter, Result, Snapshot
@@ -206,6 +207,7 @@ def create_server() -> DaskLanguageServer:
     @ls.feature(t.TEXT_DOCUMENT_DID_SAVE)
     @guarded
     def did_save(ls: DaskLanguageServer, params: t.DidSaveTextDocumentParams):
+        clear_memo()  # a saved module can change what the other modules of its project see
         if ls.documents.get(params.text_document.uri) is not None:
             ls.linter.schedule(params.text_document.uri, now=True)
 
