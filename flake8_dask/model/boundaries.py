@@ -15,6 +15,8 @@ recursion.
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 
 from . import vocabulary as V
 from .guard import IN_PROGRESS, MISSING
@@ -29,6 +31,7 @@ _TRANSPARENT_DECORATORS = frozenset({
     "functools.wraps",
 })
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_WORD = re.compile(r"\w+")
 
 
 def _agree(values: list[Value]) -> Value | None:
@@ -132,8 +135,19 @@ class Boundaries:
                not in _TRANSPARENT_DECORATORS for d in fn.decorator_list):
             return False
         name = fn.name
-        callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
         owner = self.scope_of(fn)
+        counts = self._word_counts()
+        if counts is not None:
+            # Every word of the text spelled like the function is its def or the callee of
+            # one of its calls (a mention in a string or a comment only makes this answer
+            # "no", the safe side): one pass over the text, not over the tree.
+            if name == "__init__" and owner.kind == "class":
+                cls = owner.node
+                return counts[cls.name] == 1 + len(self._instantiations(cls)) and \
+                    cls.name not in self._exported_names()
+            return counts[name] == 1 + len(self._calls_reaching(fn)) and \
+                (owner.kind == "class" or name not in self._exported_names())
+        callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
         if name == "__init__" and owner.kind == "class":
             # ``Pipeline(ddf)``: the class is only instantiated, never passed or subclassed
             cls = owner.node
@@ -154,6 +168,15 @@ class Boundaries:
                 return False
         # ``module.fn`` from elsewhere cannot be seen; a name in __all__ is meant for it.
         return name not in self._exported_names()
+
+    def _word_counts(self):
+        """How many times each word (``\\w+``) occurs in the module's text (None without
+        the text)."""
+        cache = self._boundary_cache()
+        if "words" not in cache:
+            source = self.source
+            cache["words"] = Counter(_WORD.findall(source)) if source is not None else None
+        return cache["words"]
 
     def _calls_reaching(self, fn: ast.AST) -> list[tuple[ast.Call, int]]:
         """The calls of this module that run ``fn``, each with how many positional

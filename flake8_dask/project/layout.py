@@ -102,6 +102,7 @@ def _home() -> str | None:
     return os.path.realpath(home) if home and home != "~" else None
 
 
+@functools.lru_cache(maxsize=4096)
 def project_root_of(import_root: str) -> str:
     """The nearest ancestor of ``import_root`` (itself included) holding a root marker;
     never the filesystem root, nor $HOME or one of its ancestors when the import root is

@@ -20,6 +20,7 @@ from ..model.summary import summarize
 from ..options import Options
 from .cache import (SummaryCache, cache_disabled, default_directory, options_fingerprint,
                     summary_options, tool_fingerprint)
+from . import layout
 from .layout import MAX_SOURCE_BYTES, Location, locate, resolve, walk_sources
 
 #: The reverse task index reads at most this many files, of at most this many bytes in all,
@@ -46,6 +47,8 @@ def clear_memo() -> None:
     """Forget everything this process learnt about projects (files changed on disk)."""
     for table in (_locations, _summaries, _indexes, _caches, _fingerprints, _resolved):
         table.clear()
+    for cached in (layout.project_root_of, layout.is_installed_dir, layout._package_chain):
+        cached.cache_clear()
 
 
 def project_view(path: str | None, options: Options | None = None) -> LazyProject | None:
