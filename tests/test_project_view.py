@@ -242,3 +242,32 @@ def test_the_fix_command_s_no_cache_flag_reaches_the_options():
                        (["--dask-no-cache=true", "x.py"], True)):
         settings, _ = cli._settings_from(cli.build_parser().parse_args(argv), config)
         assert settings.options.no_cache is want, argv
+
+
+def test_the_task_index_is_cached_and_a_changed_file_renews_it(proj, fake, monkeypatch,
+                                                                 tmp_path):
+    """With the cache on, a second process reads the index and no source; a file whose
+    size or mtime changed makes a new index (here: the driver no longer submits
+    ``process``, the runner still does)."""
+    monkeypatch.delenv("FLAKE8_DASK_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr(view, "summarize", _tolerant(view.summarize))
+    first = sites(proj / "pkg/tasks.py")
+    assert first["process"] == [site("pkg/driver.py:5"), site("pkg/sub/runner.py:11")]
+    indexes = list((proj / ".flake8_dask_cache/summaries").glob("index-*.json"))
+    assert len(indexes) == 1
+    clear_memo()
+    calls = len(fake.calls)
+    assert sites(proj / "pkg/tasks.py") == first and len(fake.calls) == calls
+    driver = proj / "pkg/driver.py"
+    driver.write_text("import dask\n" + summary(task("othertasks", 1, "process", 6)))
+    clear_memo()
+    assert sites(proj / "pkg/tasks.py")["process"] == [site("pkg/sub/runner.py:11")]
+    # a forged index (right name, valid shape, not signed by this user) is not read
+    forged = json.loads(indexes[0].read_text())
+    forged["index"] = {"pkg/tasks.py": {"lie": [site("x.py:1")]}}
+    forged.pop("mac")
+    for entry in (proj / ".flake8_dask_cache/summaries").glob("index-*.json"):
+        entry.write_text(json.dumps(forged))
+    clear_memo()
+    assert "lie" not in sites(proj / "pkg/tasks.py")

@@ -145,7 +145,8 @@ class Boundaries:
                 cls = owner.node
                 return counts[cls.name] == 1 + len(self._instantiations(cls)) and \
                     cls.name not in self._exported_names()
-            return counts[name] == 1 + len(self._calls_reaching(fn)) and \
+            mentions = counts[name]
+            return mentions > 1 and mentions == 1 + len(self._calls_reaching(fn)) and \
                 (owner.kind == "class" or name not in self._exported_names())
         callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
         if name == "__init__" and owner.kind == "class":
@@ -293,21 +294,12 @@ class Boundaries:
         imported = self._import_of(func)
         if imported is None:
             return None
-        module, level, name = imported
-        try:
-            summary = project.imported(module, level)
-        except Exception:  # the project's files are not ours to fail on
-            return None
-        if not summary:
-            return None
-        kind = summary.get("returns", {}).get(name)
-        try:
-            k = K(kind)
-        except ValueError:
-            return None
-        if k not in _CARRIED:
-            return None
-        return Value(k, V.KIND_NAMES.get(k, ""), node=func)
+        cache = self._boundary_cache()
+        key = ("imported", imported)
+        k = cache.get(key, MISSING)
+        if k is MISSING:
+            k = cache[key] = _returned_kind(project, *imported)
+        return Value(k, V.KIND_NAMES.get(k, ""), node=func) if k is not None else None
 
     def _import_of(self, func: ast.AST) -> tuple[str | None, int, str] | None:
         """``(module, level, name)`` of the import a called name comes from: ``load`` of
@@ -348,6 +340,21 @@ class Boundaries:
         if cache is None:
             cache = self.__dict__["_boundaries"] = {}
         return cache
+
+
+def _returned_kind(project, module: str | None, level: int, name: str) -> K | None:
+    """The kind the summary of an imported module gives a function's calls."""
+    try:
+        summary = project.imported(module, level)
+    except Exception:  # the project's files are not ours to fail on
+        return None
+    if not summary:
+        return None
+    try:
+        k = K(summary.get("returns", {}).get(name))
+    except ValueError:
+        return None
+    return k if k in _CARRIED else None
 
 
 _STAR = object()

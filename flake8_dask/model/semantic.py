@@ -126,4 +126,5 @@ class SemanticModel(Values, Boundaries, Bindings, Structure, Tasks, Cells, Depth
         self.__dict__.pop("_class_scope_cache", None)
         self.__dict__.pop("_inner_scope_cache", None)
         self.__dict__.pop("_boundaries", None)
+        self.__dict__.pop("_remote_tasks", None)
         self.nodes, self.calls, self.functions = {}, [], []

@@ -251,18 +251,43 @@ class Tasks:
             tasks: dict[ast.AST, list[TaskSite]] = {}
             for site in find_task_sites(self):
                 tasks.setdefault(site.function, []).append(site)
-            if self.project is not None:
-                for site in _remote_task_sites(self):
-                    tasks.setdefault(site.function, []).append(site)
             self._tasks = tasks
         return self._tasks
 
     def task_sites_of(self, node: ast.AST) -> tuple[ast.AST | None, list[TaskSite]]:
-        """The task function whose body contains ``node`` (excluding nested defs)."""
+        """The task function whose body contains ``node`` (excluding nested defs), with
+        where it is handed to Dask: in this module, else in another module of the project."""
         fn = self.enclosing_function(node)
         if fn is None:
             return None, []
-        return fn, self.tasks.get(fn, [])
+        return fn, self.tasks.get(fn) or self.remote_task_sites(fn)
+
+    def remote_task_sites(self, fn: ast.AST) -> list[TaskSite]:
+        """Where other modules of the project hand this top-level function to Dask
+        (``from .tasks import record`` then ``client.submit(record, x)``); [] without a
+        project. The project's index is read on the first question only."""
+        if self.project is None:
+            return []
+        remote = self.__dict__.get("_remote_tasks")
+        if remote is None:
+            remote = {}
+            for site in _remote_task_sites(self):
+                remote.setdefault(site.function, []).append(site)
+            self.__dict__["_remote_tasks"] = remote
+        return remote.get(fn, [])
+
+    def tasks_across_project(self) -> dict[ast.AST, list[TaskSite]]:
+        """:attr:`tasks`, and the top-level functions other modules of the project hand to
+        Dask (for the rules whose finding is in the task's body whoever hands it over)."""
+        if self.project is None:
+            return self.tasks
+        found = dict(self.tasks)
+        for b in (b for bs in self.module_scope.bindings.values() for b in bs):
+            if b.kind == "def" and b.node not in found:
+                sites = self.remote_task_sites(b.node)
+                if sites:
+                    found[b.node] = sites
+        return found
 
     def is_free_in(self, name: ast.Name, fn: ast.AST) -> bool:
         """``name`` is read inside ``fn`` but bound outside it (closure cell or global)."""

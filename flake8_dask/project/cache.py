@@ -175,6 +175,23 @@ def valid_summary(summary) -> bool:
             and type(tasks) is list and len(tasks) <= MAX_ITEMS and all(map(_task, tasks)))
 
 
+def _site(site) -> bool:
+    return (type(site) is dict and site.keys() == {"api", "place", "lazy", "per_chunk"} and
+            type(site["api"]) is str and len(site["api"]) <= MAX_TEXT and
+            type(site["place"]) is str and len(site["place"]) <= MAX_TEXT and
+            type(site["lazy"]) is bool and type(site["per_chunk"]) is bool)
+
+
+def valid_index(index) -> bool:
+    """A task index as :func:`~.view.task_index` makes it: relative path -> function name ->
+    sites, bounded."""
+    return (type(index) is dict and len(index) <= MAX_ITEMS and
+            all(type(path) is str and len(path) <= MAX_TEXT and type(names) is dict and
+                all(_name(name) and type(sites) is list and len(sites) <= MAX_ITEMS and
+                    all(map(_site, sites)) for name, sites in names.items())
+                for path, names in index.items()))
+
+
 def default_directory(project_root: str) -> tuple[str, bool]:
     """(the cache directory, whether the user chose it: ``FLAKE8_DASK_CACHE_DIR``)."""
     chosen = os.environ.get("FLAKE8_DASK_CACHE_DIR", "").strip()
@@ -219,7 +236,33 @@ class SummaryCache:
 
     def read(self, source_hash: str, tool: str, options: str) -> dict | None:
         """The cached summary, or None when there is none to trust."""
-        path = os.path.join(self.entries, self.key(source_hash, tool, options) + ".json")
+        entry = self._read_entry(self.key(source_hash, tool, options))
+        if (entry is None or entry.get("format") != SUMMARY_FORMAT or
+                entry.get("source") != source_hash or entry.get("tool") != tool or
+                entry.get("options") != options or not valid_summary(entry.get("summary"))):
+            return None
+        return entry["summary"]
+
+    def read_index(self, files: str, tool: str, options: str) -> dict | None:
+        """The cached task index of a project whose files (paths, sizes, mtimes) hash to
+        ``files``, or None."""
+        entry = self._read_entry("index-" + self.key(files, tool, options))
+        if (entry is None or entry.get("format") != SUMMARY_FORMAT or
+                entry.get("files") != files or entry.get("tool") != tool or
+                entry.get("options") != options or not valid_index(entry.get("index"))):
+            return None
+        return entry["index"]
+
+    def write_index(self, files: str, tool: str, options: str, index: dict) -> None:
+        if valid_index(index):
+            self._write_entry("index-" + self.key(files, tool, options),
+                              {"format": SUMMARY_FORMAT, "files": files, "tool": tool,
+                               "options": options, "index": index})
+
+    def _read_entry(self, name: str) -> dict | None:
+        """The entry ``name`` when it is a plain, bounded JSON object signed with this
+        user's secret; None otherwise."""
+        path = os.path.join(self.entries, name + ".json")
         if not self._safe_directory():
             return None
         try:
@@ -242,27 +285,28 @@ class SummaryCache:
             entry = json.loads(data)
         except (ValueError, RecursionError):
             return None
-        if (type(entry) is not dict or entry.get("format") != SUMMARY_FORMAT or
-                entry.get("source") != source_hash or entry.get("tool") != tool or
-                entry.get("options") != options or not valid_summary(entry.get("summary"))):
+        if type(entry) is not dict:
             return None
         mac = _mac(entry)
         if mac is None or not hmac.compare_digest(str(entry.get("mac", "")), mac):
             return None  # not written by this user on this machine: a forged entry
-        return entry["summary"]
+        return entry
 
     def write(self, source_hash: str, tool: str, options: str, summary: dict) -> None:
-        if not valid_summary(summary) or not self._prepare():
+        if valid_summary(summary):
+            self._write_entry(self.key(source_hash, tool, options),
+                              {"format": SUMMARY_FORMAT, "source": source_hash, "tool": tool,
+                               "options": options, "summary": summary})
+
+    def _write_entry(self, name: str, entry: dict) -> None:
+        if not self._prepare():
             return
-        key = self.key(source_hash, tool, options)
-        entry = {"format": SUMMARY_FORMAT, "source": source_hash, "tool": tool,
-                 "options": options, "summary": summary}
         mac = _mac(entry)
         if mac is None:
             return  # no secret of our own: no cache (never an entry we could not verify)
         entry["mac"] = mac
         try:
-            _write_atomic(os.path.join(self.entries, key + ".json"),
+            _write_atomic(os.path.join(self.entries, name + ".json"),
                           json.dumps(entry, separators=(",", ":")).encode())
         except OSError as exc:
             self._give_up(exc)

@@ -102,12 +102,15 @@ def _home() -> str | None:
     return os.path.realpath(home) if home and home != "~" else None
 
 
-@functools.lru_cache(maxsize=4096)
 def project_root_of(import_root: str) -> str:
     """The nearest ancestor of ``import_root`` (itself included) holding a root marker;
     never the filesystem root, nor $HOME or one of its ancestors when the import root is
     below $HOME. None found: the import root."""
-    home = _home()
+    return _project_root_of(import_root, _home())
+
+
+@functools.lru_cache(maxsize=4096)
+def _project_root_of(import_root: str, home: str | None) -> str:
     stop = home if home and inside(import_root, home) and import_root != home else None
     d = import_root
     while True:

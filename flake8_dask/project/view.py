@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import logging
 import os
 import random
 
 from ..model.summary import summarize
 from ..options import Options
+from . import layout
 from .cache import (SummaryCache, cache_disabled, default_directory, options_fingerprint,
                     summary_options, tool_fingerprint)
-from . import layout
 from .layout import MAX_SOURCE_BYTES, Location, locate, resolve, walk_sources
 
 #: The reverse task index reads at most this many files, of at most this many bytes in all,
@@ -47,7 +48,7 @@ def clear_memo() -> None:
     """Forget everything this process learnt about projects (files changed on disk)."""
     for table in (_locations, _summaries, _indexes, _caches, _fingerprints, _resolved):
         table.clear()
-    for cached in (layout.project_root_of, layout.is_installed_dir, layout._package_chain):
+    for cached in (layout._project_root_of, layout.is_installed_dir, layout._package_chain):
         cached.cache_clear()
 
 
@@ -191,36 +192,67 @@ def _mentions_dask(data: bytes) -> bool:
 
 
 def task_index(import_root: str, project_root: str,
-               options: Options) -> dict[str, dict[str, list[str]]] | None:
+               options: Options) -> dict[str, dict[str, list[dict]]] | None:
     """For every file under ``import_root``: which of its functions other project modules
-    hand to Dask (real path -> name -> sites). None when the walk is over its bounds."""
+    hand to Dask (real path -> name -> sites). None when the walk is over its bounds.
+
+    Kept in the cache too, keyed by the paths, sizes and modification times of the files:
+    a process that finds it there reads no source (a file's content changes its mtime)."""
     key = (import_root, _fingerprint(options))
     if key in _indexes:
         return _indexes[key]
     files = walk_sources(import_root, MAX_PROJECT_FILES, MAX_PROJECT_BYTES, MAX_WALK_ENTRIES)
-    index: dict[str, dict[str, list[str]]] | None = None
+    index: dict[str, dict[str, list[dict]]] | None = None
     if files is not None:
-        index = {}
-        # Summarized in a random order: the -j workers that build the index at once then
-        # fill the shared disk cache for each other instead of summarizing the same files
-        # in step. Indexed in the walk's order.
-        summaries = {}
-        for path in random.sample(files, len(files)):
-            data = _read(path)
-            where = locate(path) if data is not None and _mentions_dask(data) else None
-            if where is not None:
-                summaries[path] = (where, module_summary(path, where.project_root, options,
-                                                         data))
-        for path in files:
-            where, summary = summaries.get(path, (None, None))
-            if not summary:
-                continue
-            shown = os.path.relpath(path, project_root).replace(os.sep, "/")
-            for task in summary["tasks"]:
-                target = _resolve(where, task["module"], task["level"])
-                if target is not None and target != path:
-                    index.setdefault(target, {}).setdefault(task["name"], []).append(
-                        {"api": task["api"], "place": f"{shown}:{task['line']}",
-                         "lazy": task["lazy"], "per_chunk": task["per_chunk"]})
+        cache = _cache(project_root, options)
+        signature = _signature(files, import_root)
+        stored = cache.read_index(signature, tool_fingerprint(), _fingerprint(options)) \
+            if cache is not None and signature is not None else None
+        if stored is not None:
+            index = {os.path.join(import_root, rel): names for rel, names in stored.items()}
+        else:
+            index = _build_index(files, project_root, options)
+            if cache is not None and signature is not None:
+                cache.write_index(signature, tool_fingerprint(), _fingerprint(options),
+                                  {os.path.relpath(path, import_root): names
+                                   for path, names in index.items()})
     _indexes[key] = index
+    return index
+
+
+def _signature(files: list[str], import_root: str) -> str | None:
+    """What the index of these files depends on: their paths, sizes and mtimes."""
+    items = []
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        items.append((os.path.relpath(path, import_root), st.st_size, st.st_mtime_ns))
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()
+
+
+def _build_index(files: list[str], project_root: str,
+                 options: Options) -> dict[str, dict[str, list[dict]]]:
+    index: dict[str, dict[str, list[dict]]] = {}
+    # Summarized in a random order: the -j workers that build the index at once then
+    # fill the shared disk cache for each other instead of summarizing the same files
+    # in step. Indexed in the walk's order.
+    summaries = {}
+    for path in random.sample(files, len(files)):
+        data = _read(path)
+        where = locate(path) if data is not None and _mentions_dask(data) else None
+        if where is not None:
+            summaries[path] = (where, module_summary(path, where.project_root, options, data))
+    for path in files:
+        where, summary = summaries.get(path, (None, None))
+        if not summary:
+            continue
+        shown = os.path.relpath(path, project_root).replace(os.sep, "/")
+        for task in summary["tasks"]:
+            target = _resolve(where, task["module"], task["level"])
+            if target is not None and target != path:
+                index.setdefault(target, {}).setdefault(task["name"], []).append(
+                    {"api": task["api"], "place": f"{shown}:{task['line']}",
+                     "lazy": task["lazy"], "per_chunk": task["per_chunk"]})
     return index

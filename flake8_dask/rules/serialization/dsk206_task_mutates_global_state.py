@@ -114,7 +114,7 @@ class TaskMutatesGlobalState(Rule):
 
     def finish(self) -> Iterator[Finding]:
         m = self.model
-        for fn, sites in m.tasks.items():
+        for fn, sites in m.tasks_across_project().items():
             scope = m.inner_scope(fn)
             if scope is None:
                 continue

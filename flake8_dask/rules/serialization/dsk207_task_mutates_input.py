@@ -104,7 +104,7 @@ class TaskMutatesInput(Rule):
     def finish(self) -> Iterator[Finding]:
         m = self.model
         report_chunks = getattr(self.options, "report_partition_mutation", False)
-        for fn, sites in m.tasks.items():
+        for fn, sites in m.tasks_across_project().items():
             scope = m.inner_scope(fn)
             if scope is None or makes_ufunc(m, fn):
                 continue  # a (g)ufunc fills its output buffers: that is its result
