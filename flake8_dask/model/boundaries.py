@@ -189,27 +189,42 @@ class Boundaries:
             return found
         scope = self.inner_scope(fn)
         is_method = scope is not None and scope.self_name is not None
+        # the calls spelled with the function's name, then resolved (not every call of the
+        # module, as ``calls_of`` does on its first question)
         found = [(c, 1 if is_method and type(c.func) is ast.Attribute else 0)
-                 for c in self.calls_of(fn)]
+                 for c in self._calls_by_name().get(fn.name, ())
+                 if self.function_of(c.func) is fn]
         if fn.name == "__init__" and is_method:
             cls = scope.class_scope.node
             found.extend((c, 1) for c in self._instantiations(cls))
         cache[key] = found
         return found
 
-    def _instantiations(self, cls: ast.ClassDef) -> list[ast.Call]:
+    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The calls of the module by the callee's last name as written."""
         cache = self._boundary_cache()
-        index = cache.get("instantiations")
+        index = cache.get("calls-by-name")
         if index is None:
             index = {}
             for call in self.calls:
                 func = call.func
-                if type(func) is ast.Name:
-                    _, bindings = self.lookup(func.id, self.scope_of(func))
-                    if len(bindings) == 1 and bindings[0].kind == "class":
-                        index.setdefault(id(bindings[0].node), []).append(call)
-            cache["instantiations"] = index
-        return index.get(id(cls), [])
+                t = type(func)
+                if t is ast.Name:
+                    index.setdefault(func.id, []).append(call)
+                elif t is ast.Attribute:
+                    index.setdefault(func.attr, []).append(call)
+            cache["calls-by-name"] = index
+        return index
+
+    def _instantiations(self, cls: ast.ClassDef) -> list[ast.Call]:
+        found = []
+        for call in self._calls_by_name().get(cls.name, ()):
+            func = call.func
+            if type(func) is ast.Name:
+                _, bindings = self.lookup(func.id, self.scope_of(func))
+                if len(bindings) == 1 and bindings[0].node is cls:
+                    found.append(call)
+        return found
 
     def _attribute_mentions(self, name: str) -> list[ast.Attribute]:
         cache = self._boundary_cache()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import sys
 import sysconfig
 from dataclasses import dataclass
@@ -155,6 +156,10 @@ def locate(path: str) -> Location | None:
 
 def readable(path: str, project_root: str) -> str | None:
     """The real path of ``path`` when the project may read it (see the module's doc)."""
+    try:
+        os.stat(path)  # most candidates of an import do not exist: one system call
+    except (OSError, ValueError):
+        return None
     real = os.path.realpath(path)
     if not inside(real, project_root) or is_installed_dir(os.path.dirname(real)):
         return None
@@ -211,10 +216,17 @@ def walk_sources(root: str, max_files: int, max_bytes: int,
     virtualenvs and :data:`SKIPPED_DIRS`, and symlinks out of ``root`` (each file once);
     None (unknown) when there are more than ``max_files`` files or ``max_bytes`` bytes, or
     the walk meets more than ``max_entries`` directory entries (a home directory, a disk)."""
-    found: list[str] = []
+    found = walk_sources_stat(root, max_files, max_bytes, max_entries)
+    return None if found is None else [path for path, _, _ in found]
+
+
+def walk_sources_stat(root: str, max_files: int, max_bytes: int,
+                      max_entries: int) -> list[tuple[str, int, int]] | None:
+    """:func:`walk_sources`, each path with its size and modification time (ns)."""
+    found: list[tuple[str, int, int]] = []
     seen: set[str] = set()
     total = entries = 0
-    stack = [root]
+    stack = [os.path.realpath(root)]
     while stack:
         directory = stack.pop()
         try:
@@ -225,24 +237,33 @@ def walk_sources(root: str, max_files: int, max_bytes: int,
         entries += len(listing)
         if entries > max_entries:
             return None
+        installed = None
         for entry in sorted(listing, key=lambda e: e.name):
             name = entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not (name.startswith(".") or name in SKIPPED_DIRS or
                             os.path.isfile(os.path.join(entry.path, "pyvenv.cfg"))):
-                        stack.append(entry.path)
+                        stack.append(entry.path)  # not a link: a real path under root
                     continue
                 if not name.endswith(".py"):
                     continue
-                real = readable(entry.path, root)
+                if entry.is_symlink():
+                    real = readable(entry.path, root)
+                    st = os.stat(real) if real is not None else None
+                else:  # a real path already: no realpath (a system call per component)
+                    if installed is None:
+                        installed = is_installed_dir(directory)
+                    st = entry.stat(follow_symlinks=False)
+                    real = entry.path if not installed and stat.S_ISREG(st.st_mode) and \
+                        st.st_size <= MAX_SOURCE_BYTES else None
             except OSError:
                 continue
             if real is None or real in seen:  # a link to a file inside: once
                 continue
             seen.add(real)
-            found.append(real)
-            total += os.path.getsize(real)
+            found.append((real, st.st_size, st.st_mtime_ns))
+            total += st.st_size
             if len(found) > max_files or total > max_bytes:
                 return None
     return found

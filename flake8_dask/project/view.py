@@ -22,7 +22,7 @@ from ..options import Options
 from . import layout
 from .cache import (SummaryCache, cache_disabled, default_directory, options_fingerprint,
                     summary_options, tool_fingerprint)
-from .layout import MAX_SOURCE_BYTES, Location, locate, resolve, walk_sources
+from .layout import MAX_SOURCE_BYTES, Location, locate, resolve, walk_sources_stat
 
 #: The reverse task index reads at most this many files, of at most this many bytes in all,
 #: and gives up on a walk that lists more directory entries than this: beyond, which of a
@@ -201,18 +201,20 @@ def task_index(import_root: str, project_root: str,
     key = (import_root, _fingerprint(options))
     if key in _indexes:
         return _indexes[key]
-    files = walk_sources(import_root, MAX_PROJECT_FILES, MAX_PROJECT_BYTES, MAX_WALK_ENTRIES)
+    walked = walk_sources_stat(import_root, MAX_PROJECT_FILES, MAX_PROJECT_BYTES,
+                               MAX_WALK_ENTRIES)
     index: dict[str, dict[str, list[dict]]] | None = None
-    if files is not None:
+    if walked is not None:
+        files = [path for path, _, _ in walked]
         cache = _cache(project_root, options)
-        signature = _signature(files, import_root)
+        signature = _signature(walked, import_root)
         stored = cache.read_index(signature, tool_fingerprint(), _fingerprint(options)) \
-            if cache is not None and signature is not None else None
+            if cache is not None else None
         if stored is not None:
             index = {os.path.join(import_root, rel): names for rel, names in stored.items()}
         else:
             index = _build_index(files, project_root, options)
-            if cache is not None and signature is not None:
+            if cache is not None:
                 cache.write_index(signature, tool_fingerprint(), _fingerprint(options),
                                   {os.path.relpath(path, import_root): names
                                    for path, names in index.items()})
@@ -220,15 +222,9 @@ def task_index(import_root: str, project_root: str,
     return index
 
 
-def _signature(files: list[str], import_root: str) -> str | None:
+def _signature(walked: list[tuple[str, int, int]], import_root: str) -> str:
     """What the index of these files depends on: their paths, sizes and mtimes."""
-    items = []
-    for path in files:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        items.append((os.path.relpath(path, import_root), st.st_size, st.st_mtime_ns))
+    items = [(os.path.relpath(path, import_root), size, mtime) for path, size, mtime in walked]
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
 
