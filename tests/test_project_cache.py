@@ -8,7 +8,6 @@ real summaries hold."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -78,7 +77,7 @@ def entries(proj: Path) -> list[Path]:
 
 def keys_of(proj: Path, options=None) -> tuple[str, str, str]:
     data = (proj / "pkg/io.py").read_bytes()
-    return (hashlib.sha256(data).hexdigest(), C.tool_fingerprint(),
+    return (C.digest(data), C.tool_fingerprint(),
             C.options_fingerprint(options or Options()))
 
 

@@ -64,7 +64,7 @@ def proj(tmp_path):
     return make(tmp_path / "proj", {
         "pyproject.toml": "",
         "pkg/__init__.py": "",
-        "pkg/tasks.py": summary(load="dataframe") + "def process(x): ...\n",
+        "pkg/tasks.py": "import dask\n" + summary(load="dataframe") + "def process(x): ...\n",
         "pkg/driver.py": dask + summary(task("tasks", 1, "process", 5),
                                         task("othertasks", 1, "process", 6)),
         "pkg/othertasks.py": "def process(x): ...\n",
@@ -115,7 +115,7 @@ def test_the_index_is_built_once_per_process(proj, fake, monkeypatch):
     monkeypatch.setattr(view, "summarize", _tolerant(fake))
     sites(proj / "pkg/tasks.py")
     calls = len(fake.calls)
-    assert calls == 3  # driver, runner, broken: those that name Dask, not hidden, build, venv
+    assert calls == 4  # tasks, driver, runner, broken: those that name Dask (not hidden, build, venv)
     sites(proj / "pkg/othertasks.py")
     LazyProject(str(proj / "pkg/tasks.py"), Options()).imported("driver", 1)
     assert len(fake.calls) == calls
@@ -140,7 +140,7 @@ def test_past_its_bounds_the_index_is_unknown(proj, monkeypatch):
 
 def test_a_notebook_has_no_task_sites_and_sees_its_directory(tmp_path):
     proj = make(tmp_path / "proj", {"pyproject.toml": "",
-                                    "helpers.py": summary(load="array"),
+                                    "helpers.py": "import dask\n" + summary(load="array"),
                                     "driver.py": "import dask\n" + summary(
                                         task("nb", 0, "f", 1)),
                                     "nb.ipynb": "{}"})
@@ -149,22 +149,27 @@ def test_a_notebook_has_no_task_sites_and_sees_its_directory(tmp_path):
     assert nb.imported("helpers", 0) == {"returns": {"load": "array"}, "tasks": []}
 
 
-def test_imported_answers_with_the_resolved_module_s_summary(proj, fake):
+def test_imported_answers_with_the_resolved_module_s_summary(proj, fake, monkeypatch):
+    """From the project's index (every module under the import root, summarized once)."""
+    monkeypatch.setattr(view, "summarize", _tolerant(view.summarize))
     driver = LazyProject(str(proj / "pkg/driver.py"), Options())
     assert driver.imported("tasks", 1) == {"returns": {"load": "dataframe"}, "tasks": []}
+    calls = len(fake.calls)
     assert driver.imported("pkg.tasks", 0) == {"returns": {"load": "dataframe"},
                                                "tasks": []}
-    assert len(fake.calls) == 1  # the same file: the memo
+    assert len(fake.calls) == calls  # the same file: nothing summarized again
     for outside in (("dask.dataframe", 0), ("os", 0), ("nothere", 1), ("x", 5)):
         assert driver.imported(*outside) is None
 
 
-def test_an_undecodable_module_is_unknown(proj, fake):
+def test_an_undecodable_module_is_unknown(proj, fake, monkeypatch):
     (proj / "pkg/latin.py").write_bytes(b"# -*- coding: nosuchcodec -*-\nx = 1\n")
     (proj / "pkg/bad.py").write_bytes(b"x = '\xff\xfe'\n")
     driver = LazyProject(str(proj / "pkg/driver.py"), Options())
-    assert driver.imported("latin", 1) is None and driver.imported("bad", 1) is None
-    assert fake.calls == []
+    monkeypatch.setattr(view, "summarize", _tolerant(view.summarize))
+    for name in ("latin", "bad"):
+        assert not (driver.imported(name, 1) or {}).get("returns")  # unknown: no kind
+    assert not any("nosuchcodec" in c or "\xff" in c for c in fake.calls)
 
 
 def test_constructing_a_view_costs_nothing(tmp_path, monkeypatch):

@@ -15,8 +15,6 @@ recursion.
 from __future__ import annotations
 
 import ast
-import re
-from collections import Counter
 
 from . import vocabulary as V
 from .guard import IN_PROGRESS, MISSING
@@ -31,7 +29,10 @@ _TRANSPARENT_DECORATORS = frozenset({
     "functools.wraps",
 })
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_WORD = re.compile(r"\w+")
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def _agree(values: list[Value]) -> Value | None:
@@ -136,16 +137,18 @@ class Boundaries:
             return False
         name = fn.name
         owner = self.scope_of(fn)
-        counts = self._word_counts()
+        counts = self._mentions if self.source is not None else None
         if counts is not None:
             # Every word of the text spelled like the function is its def or the callee of
             # one of its calls (a mention in a string or a comment only makes this answer
             # "no", the safe side): one pass over the text, not over the tree.
             if name == "__init__" and owner.kind == "class":
                 cls = owner.node
-                return counts[cls.name] == 1 + len(self._instantiations(cls)) and \
+                return counts(cls.name) == 1 + len(self._instantiations(cls)) and \
                     cls.name not in self._exported_names()
-            mentions = counts[name]
+            if name not in self._calls_by_name():
+                return False  # never called here (a library's public function, often)
+            mentions = counts(name)
             return mentions > 1 and mentions == 1 + len(self._calls_reaching(fn)) and \
                 (owner.kind == "class" or name not in self._exported_names())
         callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
@@ -170,14 +173,24 @@ class Boundaries:
         # ``module.fn`` from elsewhere cannot be seen; a name in __all__ is meant for it.
         return name not in self._exported_names()
 
-    def _word_counts(self):
-        """How many times each word (``\\w+``) occurs in the module's text (None without
-        the text)."""
+    def _mentions(self, name: str) -> int:
+        """How many times ``name`` occurs in the module's text as a whole word (a few
+        ``str.find`` over the text: counting every word of it cost more than all the
+        rest of these queries)."""
         cache = self._boundary_cache()
-        if "words" not in cache:
-            source = self.source
-            cache["words"] = Counter(_WORD.findall(source)) if source is not None else None
-        return cache["words"]
+        key = ("mentions", name)
+        found = cache.get(key)
+        if found is None:
+            source, size, found = self.source, len(name), 0
+            i = source.find(name)
+            while i != -1:
+                end = i + size
+                if not (i and _word_char(source[i - 1])) and \
+                        not (end < len(source) and _word_char(source[end])):
+                    found += 1
+                i = source.find(name, end)
+            cache[key] = found
+        return found
 
     def _calls_reaching(self, fn: ast.AST) -> list[tuple[ast.Call, int]]:
         """The calls of this module that run ``fn``, each with how many positional

@@ -1,8 +1,8 @@
 """The on-disk cache of module summaries: ``.flake8_dask_cache/`` in the project root.
 
-An entry is a JSON file, ``summaries/<key>.json``, where the key is the SHA-256 of the
+An entry is a JSON file, ``summaries/<key>.json``, where the key is the BLAKE2b hash of the
 module's source bytes, the tool's version, the options' fingerprint and the summary format.
-The entry repeats those four and carries an HMAC under a random secret of the user's own,
+The entry repeats those four and carries a MAC (keyed BLAKE2b) under a random secret of the user's own,
 kept outside every project (``~/.cache/flake8-dask/secret``, :func:`secret_path`); it is
 trusted only when all match and its summary passes :func:`valid_summary` (types, sizes,
 kinds from :class:`~flake8_dask.model.kinds.K`). A cache committed in a hostile repository
@@ -22,8 +22,6 @@ turns it off, ``FLAKE8_DASK_CACHE_DIR`` moves it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -31,6 +29,11 @@ import stat
 import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
+
+try:  # CPython's own BLAKE2: hashing needs no OpenSSL loaded into the host process
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b
 
 from .. import __version__
 from ..model.kinds import K
@@ -45,6 +48,9 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by flake8-dask.\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
 MAX_ENTRY_BYTES = 1024 * 1024
+#: A project's index (every module's returns and task sites) may be larger.
+MAX_INDEX_BYTES = 16 * 1024 * 1024
+MAX_PROJECT_ITEMS = 100_000
 MAX_ITEMS = 10_000
 MAX_NAME = 200
 MAX_TEXT = 1000
@@ -52,6 +58,11 @@ KIND_VALUES = frozenset(k.value for k in K)
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 log = logging.getLogger("flake8_dask")
+
+
+def digest(data: bytes) -> str:
+    """The content hash entries are keyed by (BLAKE2b, 256 bits)."""
+    return blake2b(data, digest_size=32).hexdigest()
 
 
 def secret_path() -> str:
@@ -104,7 +115,7 @@ def _mac(entry: dict) -> str | None:
         return None
     fields = {k: v for k, v in entry.items() if k != "mac"}
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"))
-    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+    return blake2b(text.encode(), key=secret, digest_size=32).hexdigest()  # a keyed MAC
 
 
 def cache_disabled(options: Options) -> bool:
@@ -123,7 +134,7 @@ def options_fingerprint(options: Options) -> str:
     values = asdict(summary_options(options))
     values.pop("no_cache", None)  # where the result is kept does not change it
     text = json.dumps(values, sort_keys=True, default=list)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return digest(text.encode())
 
 
 _TOOL: list[str] = []
@@ -133,13 +144,13 @@ def tool_fingerprint() -> str:
     """The version, and a digest of the model's source: a summary depends on the model's
     code, and a development install keeps its version while that code changes."""
     if not _TOOL:
-        digest = hashlib.sha256()
+        hasher = blake2b(digest_size=32)
         model = Path(__file__).resolve().parent.parent / "model"
         try:
             for path in sorted(model.rglob("*.py")):
-                digest.update(path.relative_to(model).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
-            _TOOL.append(f"{__version__}+{digest.hexdigest()[:16]}")
+                hasher.update(path.relative_to(model).as_posix().encode() + b"\0")
+                hasher.update(path.read_bytes())
+            _TOOL.append(f"{__version__}+{hasher.hexdigest()[:16]}")
         except OSError:  # a zipped installation: the version alone
             _TOOL.append(__version__)
     return _TOOL[0]
@@ -183,13 +194,21 @@ def _site(site) -> bool:
 
 
 def valid_index(index) -> bool:
-    """A task index as :func:`~.view.task_index` makes it: relative path -> function name ->
-    sites, bounded."""
-    return (type(index) is dict and len(index) <= MAX_ITEMS and
+    """A project index as :func:`~.view.project_index` makes it: ``tasks`` (relative path ->
+    function name -> sites) and ``returns`` (relative path -> name -> kind), bounded."""
+    if type(index) is not dict or index.keys() != {"tasks", "returns"}:
+        return False
+    tasks, returns = index["tasks"], index["returns"]
+    return (type(tasks) is dict and len(tasks) <= MAX_ITEMS and
             all(type(path) is str and len(path) <= MAX_TEXT and type(names) is dict and
                 all(_name(name) and type(sites) is list and len(sites) <= MAX_ITEMS and
                     all(map(_site, sites)) for name, sites in names.items())
-                for path, names in index.items()))
+                for path, names in tasks.items()) and
+            type(returns) is dict and len(returns) <= MAX_PROJECT_ITEMS and
+            all(type(path) is str and len(path) <= MAX_TEXT and type(kinds) is dict and
+                len(kinds) <= MAX_ITEMS and
+                all(_name(k) and type(v) is str and v in KIND_VALUES for k, v in kinds.items())
+                for path, kinds in returns.items()))
 
 
 def default_directory(project_root: str) -> tuple[str, bool]:
@@ -214,7 +233,7 @@ class SummaryCache:
     @staticmethod
     def key(source_hash: str, tool: str, options: str) -> str:
         text = json.dumps([source_hash, tool, options, SUMMARY_FORMAT])
-        return hashlib.sha256(text.encode()).hexdigest()
+        return digest(text.encode())
 
     def _safe_directory(self) -> bool:
         """The directories are real directories (not links planted by the checked
@@ -244,9 +263,9 @@ class SummaryCache:
         return entry["summary"]
 
     def read_index(self, files: str, tool: str, options: str) -> dict | None:
-        """The cached task index of a project whose files (paths, sizes, mtimes) hash to
+        """The cached index of a project whose files (paths, sizes, mtimes) hash to
         ``files``, or None."""
-        entry = self._read_entry("index-" + self.key(files, tool, options))
+        entry = self._read_entry("index-" + self.key(files, tool, options), MAX_INDEX_BYTES)
         if (entry is None or entry.get("format") != SUMMARY_FORMAT or
                 entry.get("files") != files or entry.get("tool") != tool or
                 entry.get("options") != options or not valid_index(entry.get("index"))):
@@ -259,7 +278,7 @@ class SummaryCache:
                               {"format": SUMMARY_FORMAT, "files": files, "tool": tool,
                                "options": options, "index": index})
 
-    def _read_entry(self, name: str) -> dict | None:
+    def _read_entry(self, name: str, limit: int = MAX_ENTRY_BYTES) -> dict | None:
         """The entry ``name`` when it is a plain, bounded JSON object signed with this
         user's secret; None otherwise."""
         path = os.path.join(self.entries, name + ".json")
@@ -273,10 +292,10 @@ class SummaryCache:
             return None
         try:
             st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
                 return None
             with os.fdopen(fd, "rb", closefd=False) as f:
-                data = f.read(MAX_ENTRY_BYTES + 1)
+                data = f.read(limit + 1)
         except OSError:
             return None
         finally:
@@ -288,7 +307,7 @@ class SummaryCache:
         if type(entry) is not dict:
             return None
         mac = _mac(entry)
-        if mac is None or not hmac.compare_digest(str(entry.get("mac", "")), mac):
+        if mac is None or entry.get("mac") != mac:
             return None  # not written by this user on this machine: a forged entry
         return entry
 

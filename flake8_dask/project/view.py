@@ -10,7 +10,6 @@ the reverse task index by import root. A long-lived host whose files change call
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -20,9 +19,9 @@ import random
 from ..model.summary import summarize
 from ..options import Options
 from . import layout
-from .cache import (SummaryCache, cache_disabled, default_directory, options_fingerprint,
+from .cache import (SummaryCache, cache_disabled, default_directory, digest, options_fingerprint,
                     summary_options, tool_fingerprint)
-from .layout import MAX_SOURCE_BYTES, Location, locate, resolve, walk_sources_stat
+from .layout import MAX_SOURCE_BYTES, Location, inside, locate, resolve, walk_sources_stat
 
 #: The reverse task index reads at most this many files, of at most this many bytes in all,
 #: and gives up on a walk that lists more directory entries than this: beyond, which of a
@@ -85,6 +84,10 @@ class LazyProject:
             target = _resolve(loc, module, level) if loc is not None else None
             if target is None:
                 return None
+            if inside(target, loc.import_root):  # the project's index knows it: no hashing
+                index = project_index(loc.import_root, loc.project_root, self.options)
+                if index is not None:
+                    return {"returns": index["returns"].get(target, {}), "tasks": []}
             return module_summary(target, loc.project_root, self.options)
         except Exception as exc:  # never crash the host: unknown
             log.debug("flake8-dask: %s: import %r (level %d): %r", self.path, module, level,
@@ -100,10 +103,11 @@ class LazyProject:
             loc = self.location()
             if loc is None or loc.module is None:
                 return {}
-            index = task_index(loc.import_root, loc.project_root, self.options)
+            index = project_index(loc.import_root, loc.project_root, self.options)
             if not index:
                 return {}
-            return {name: list(sites) for name, sites in index.get(loc.path, {}).items()}
+            return {name: list(sites)
+                    for name, sites in index["tasks"].get(loc.path, {}).items()}
         except Exception as exc:
             log.debug("flake8-dask: %s: task sites: %r", self.path, exc)
             return {}
@@ -163,7 +167,7 @@ def module_summary(path: str, project_root: str, options: Options,
         data = _read(path)
     summary = None
     if data is not None:
-        source_hash = hashlib.sha256(data).hexdigest()
+        source_hash = digest(data)
         cache = _cache(project_root, options)
         tool = tool_fingerprint()
         summary = cache.read(source_hash, tool, fingerprint) if cache else None
@@ -191,10 +195,11 @@ def _mentions_dask(data: bytes) -> bool:
     return b"dask" in data or b"distributed" in data
 
 
-def task_index(import_root: str, project_root: str,
-               options: Options) -> dict[str, dict[str, list[dict]]] | None:
-    """For every file under ``import_root``: which of its functions other project modules
-    hand to Dask (real path -> name -> sites). None when the walk is over its bounds.
+def project_index(import_root: str, project_root: str, options: Options) -> dict | None:
+    """What the modules under ``import_root`` tell each other, by real path: ``tasks``
+    (which of a file's functions other modules hand to Dask: name -> sites) and ``returns``
+    (what a file's functions return: the summaries' tables). None when the walk is over its
+    bounds.
 
     Kept in the cache too, keyed by the paths, sizes and modification times of the files:
     a process that finds it there reads no source (a file's content changes its mtime)."""
@@ -203,7 +208,7 @@ def task_index(import_root: str, project_root: str,
         return _indexes[key]
     walked = walk_sources_stat(import_root, MAX_PROJECT_FILES, MAX_PROJECT_BYTES,
                                MAX_WALK_ENTRIES)
-    index: dict[str, dict[str, list[dict]]] | None = None
+    index: dict | None = None
     if walked is not None:
         files = [path for path, _, _ in walked]
         cache = _cache(project_root, options)
@@ -211,13 +216,16 @@ def task_index(import_root: str, project_root: str,
         stored = cache.read_index(signature, tool_fingerprint(), _fingerprint(options)) \
             if cache is not None else None
         if stored is not None:
-            index = {os.path.join(import_root, rel): names for rel, names in stored.items()}
+            index = {table: {os.path.join(import_root, rel): value
+                             for rel, value in stored[table].items()}
+                     for table in ("tasks", "returns")}
         else:
             index = _build_index(files, project_root, options)
             if cache is not None:
                 cache.write_index(signature, tool_fingerprint(), _fingerprint(options),
-                                  {os.path.relpath(path, import_root): names
-                                   for path, names in index.items()})
+                                  {table: {os.path.relpath(path, import_root): value
+                                           for path, value in index[table].items()}
+                                   for table in ("tasks", "returns")})
     _indexes[key] = index
     return index
 
@@ -225,12 +233,12 @@ def task_index(import_root: str, project_root: str,
 def _signature(walked: list[tuple[str, int, int]], import_root: str) -> str:
     """What the index of these files depends on: their paths, sizes and mtimes."""
     items = [(os.path.relpath(path, import_root), size, mtime) for path, size, mtime in walked]
-    return hashlib.sha256(json.dumps(items).encode()).hexdigest()
+    return digest(json.dumps(items).encode())
 
 
-def _build_index(files: list[str], project_root: str,
-                 options: Options) -> dict[str, dict[str, list[dict]]]:
+def _build_index(files: list[str], project_root: str, options: Options) -> dict:
     index: dict[str, dict[str, list[dict]]] = {}
+    returns: dict[str, dict[str, str]] = {}
     # Summarized in a random order: the -j workers that build the index at once then
     # fill the shared disk cache for each other instead of summarizing the same files
     # in step. Indexed in the walk's order.
@@ -244,6 +252,8 @@ def _build_index(files: list[str], project_root: str,
         where, summary = summaries.get(path, (None, None))
         if not summary:
             continue
+        if summary["returns"]:
+            returns[path] = summary["returns"]
         shown = os.path.relpath(path, project_root).replace(os.sep, "/")
         for task in summary["tasks"]:
             target = _resolve(where, task["module"], task["level"])
@@ -251,4 +261,4 @@ def _build_index(files: list[str], project_root: str,
                 index.setdefault(target, {}).setdefault(task["name"], []).append(
                     {"api": task["api"], "place": f"{shown}:{task['line']}",
                      "lazy": task["lazy"], "per_chunk": task["per_chunk"]})
-    return index
+    return {"tasks": index, "returns": returns}
