@@ -17,7 +17,6 @@ from typing import Iterable, Iterator, Sequence
 from .findings import Finding
 from .model import SemanticModel
 from .options import Options
-from .project import project_view
 from .rules import ALL_RULES, Rule
 
 INTERNAL_ERROR = "DSK000"
@@ -133,7 +132,12 @@ def analyze(tree: ast.AST, source: str, options: Options | None = None,
     if not mentions_dask(source):
         return []
     options = options or Options()
-    project = project_view(path if path is not None else _checked_path.get(), options)
+    path = path if path is not None else _checked_path.get()
+    project = None
+    if path is not None:
+        # imported here, not with the plugin: a run over files without Dask never loads it
+        from .project import project_view
+        project = project_view(path, options)
     if not options.notebook:
         if "# In[" in source and _NOTEBOOK_CELL.search(source):
             options = replace(options, notebook=True, cell_marker=_NOTEBOOK_CELL.pattern)
