@@ -249,8 +249,8 @@ def test_the_fix_command_s_no_cache_flag_reaches_the_options():
         assert settings.options.no_cache is want, argv
 
 
-def test_the_task_index_is_cached_and_a_changed_file_renews_it(proj, fake, monkeypatch,
-                                                                 tmp_path):
+def test_the_task_index_is_cached_and_a_changed_file_renews_it(
+        proj, fake, monkeypatch, tmp_path):
     """With the cache on, a second process reads the index and no source; a file whose
     size or mtime changed makes a new index (here: the driver no longer submits
     ``process``, the runner still does)."""

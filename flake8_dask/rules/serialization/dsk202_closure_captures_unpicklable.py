@@ -13,9 +13,9 @@ class ClosureCapturesUnpicklable(CaptureRule):
 
     ## What it does
     Finds task functions (lambdas, nested defs, and the functions of a script run as
-    `__main__` or of a notebook, whose cells IPython runs in `__main__`) whose free variables, or default argument values, are unpicklable resources:
-    file handles, locks, database connections and engines, sockets, generators, a
-    distributed `Client`.
+    `__main__` or of a notebook, whose cells IPython runs in `__main__`) whose free
+    variables, or default argument values, are unpicklable resources: file handles, locks,
+    database connections and engines, sockets, generators, a distributed `Client`.
 
     ## Why is this bad?
     Dask pickles task functions with cloudpickle, which serialises lambdas, nested functions

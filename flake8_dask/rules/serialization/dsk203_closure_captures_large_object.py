@@ -27,10 +27,11 @@ class ClosureCapturesLargeObject(CaptureRule):
 
     ## What it does
     Finds task functions (lambdas, nested defs, and the functions of a script run as
-    `__main__` or of a notebook, whose cells IPython runs in `__main__`) whose free variables are large objects that live in the driver: a pandas
-    DataFrame from `pd.read_*`, an array from `np.load`/`np.loadtxt`/`np.fromfile`, an object
-    from `pickle.load`/`joblib.load`, the computed result of a Dask collection, or a NumPy
-    array built with a literal shape above `dask-large-array-elements`.
+    `__main__` or of a notebook, whose cells IPython runs in `__main__`) whose free
+    variables are large objects that live in the driver: a pandas DataFrame from
+    `pd.read_*`, an array from `np.load`/`np.loadtxt`/`np.fromfile`, an object from
+    `pickle.load`/`joblib.load`, the computed result of a Dask collection, or a NumPy array
+    built with a literal shape above `dask-large-array-elements`.
 
     ## Why is this bad?
     The captured object is pickled into the graph with the function, and sent again with every
