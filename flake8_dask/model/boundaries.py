@@ -62,8 +62,13 @@ class Boundaries:
         v = self._annotation_value(arg.annotation, arg)
         if v is not None or arg.annotation is not None:
             return v
+        return self._remembered(("param", id(arg)), self._parameter_from_calls, b)
+
+    def _remembered(self, key, compute, argument) -> Value | None:
+        """``compute(argument)``, once: a question met again while it is being answered (a
+        recursion) reads as unknown, and an answer unknown only because of that is not
+        remembered (as :meth:`~.values.Values.value` does)."""
         cache = self._boundary_cache()
-        key = ("param", id(arg))
         found = cache.get(key, MISSING)
         if found is IN_PROGRESS:
             self._cycle_hits += 1
@@ -73,7 +78,7 @@ class Boundaries:
         cache[key] = IN_PROGRESS
         hits = self._cycle_hits
         try:
-            result = self._parameter_from_calls(b)
+            result = compute(argument)
         finally:
             del cache[key]
         if result is not None or self._cycle_hits == hits:
@@ -269,23 +274,7 @@ class Boundaries:
         """What every call of a def or lambda of this module returns, when every ``return``
         gives a value of one known kind (``return None`` and falling off the end are left
         out, as an assignment of ``None`` is); recursion is unknown."""
-        cache = self._boundary_cache()
-        key = ("return", id(fn))
-        found = cache.get(key, MISSING)
-        if found is IN_PROGRESS:
-            self._cycle_hits += 1
-            return None
-        if found is not MISSING:
-            return found
-        cache[key] = IN_PROGRESS
-        hits = self._cycle_hits
-        try:
-            result = self._return_value(fn)
-        finally:
-            del cache[key]
-        if result is not None or self._cycle_hits == hits:
-            cache[key] = result
-        return result
+        return self._remembered(("return", id(fn)), self._return_value, fn)
 
     def _return_value(self, fn: ast.AST) -> Value | None:
         if type(fn) is ast.Lambda:

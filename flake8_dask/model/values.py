@@ -11,10 +11,11 @@ from __future__ import annotations
 import ast
 import fnmatch
 
+from ..syntax import dotted
 from . import vocabulary as V
 from .arrays import OWN_LAYOUT_CALL_NAMES
-from .boundaries import returns_of
 from .arrays import array_layout as _array_layout
+from .boundaries import returns_of
 from .guard import IN_PROGRESS, MAX_DEPTH, MISSING, TooDeep
 from .inference import VALUE_HANDLERS, element
 from .kinds import COLLECTIONS, FRAMES, K, Value
@@ -263,16 +264,14 @@ class Values:
     def _module_qualname(self, node: ast.AST) -> str | None:
         """The qualified name of a dotted expression that is not in the tree, through the
         imports of the module scope."""
-        parts = []
-        while type(node) is ast.Attribute:
-            parts.append(node.attr)
-            node = node.value
-        if type(node) is not ast.Name:
+        name = dotted(node)
+        if name is None:
             return None
-        bindings = self.module_scope.bindings.get(node.id, ())
+        first, _, rest = name.partition(".")
+        bindings = self.module_scope.bindings.get(first, ())
         if len(bindings) != 1 or bindings[0].kind != "import" or not bindings[0].qualname:
             return None
-        return V.canonical(".".join([bindings[0].qualname, *reversed(parts)]))
+        return V.canonical(f"{bindings[0].qualname}.{rest}" if rest else bindings[0].qualname)
 
     def _name_value(self, node: ast.Name) -> Value | None:
         bindings = self.reaching_bindings(node)
