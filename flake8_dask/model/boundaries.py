@@ -100,7 +100,7 @@ class Boundaries:
         calls = self._calls_reaching(fn)
         if not calls:
             return None
-        values = []
+        passed = []
         for call, shift in calls:
             expr = argument_of(call, fn, arg, shift)
             if expr is _STAR:
@@ -112,18 +112,25 @@ class Boundaries:
                 if type(default) is ast.Constant and default.value is None:
                     continue
                 expr = default
-            v = self.value(expr)
-            if v is None or v.kind not in _CARRIED:
-                return None
-            values.append(v)
-        if not values:
-            return None
-        v = _agree(values)
+            passed.append(expr)
+        values = self._carried(passed)
+        v = _agree(values) if values else None
         if v is None:
             return None
         origins = {x.origin for x in values if not isinstance(x.origin, ast.AST)}
         origin = origins.pop() if len(origins) == 1 else None
         return Value(v.kind, v.what, origin=origin, node=arg, element=v.element)
+
+    def _carried(self, exprs: list[ast.AST]) -> list[Value] | None:
+        """The values of expressions that must all be known, of kinds a boundary carries
+        (else None), in order: the first unknown one ends the question."""
+        values = []
+        for expr in exprs:
+            v = self.value(expr)
+            if v is None or v.kind not in _CARRIED:
+                return None
+            values.append(v)
+        return values
 
     def _only_called(self, fn: ast.AST) -> bool:
         """Every mention of the function in this module calls it: one that is also passed as
@@ -285,18 +292,9 @@ class Boundaries:
         if any(self.qualname(d.func if type(d) is ast.Call else d)
                not in _TRANSPARENT_DECORATORS for d in fn.decorator_list):
             return None
-        values = []
-        for ret in returns_of(fn):
-            value = ret.value
-            if value is None or (type(value) is ast.Constant and value.value is None):
-                continue
-            v = self.value(value)
-            if v is None or v.kind not in _CARRIED:
-                return None
-            values.append(v)
-        if not values:
-            return None
-        v = _agree(values)
+        values = self._carried([r.value for r in returns_of(fn) if r.value is not None and
+                                not (type(r.value) is ast.Constant and r.value.value is None)])
+        v = _agree(values) if values else None
         if v is None:
             return None
         return Value(v.kind, v.what, origin=v.origin, node=v.node, element=v.element)
