@@ -9,6 +9,10 @@ import _profiles  # noqa: F401  (loads the Hypothesis profile: HYPOTHESIS_PROFIL
 from fix_helpers import InProcess
 
 ROOT = Path(__file__).resolve().parent.parent
+# The summary cache (``.flake8_dask_cache/``, #13) is off in the tests, and in the processes
+# they start, unless a test turns it on: it has tests of its own (test_project_*.py), and the
+# others compare trees and audit writes that are not about it.
+os.environ.setdefault("FLAKE8_DASK_NO_CACHE", "1")
 FIXTURES = ROOT / "fixtures"
 #: An expectation is a comment that starts with codes: ``# DSK101`` or ``# DSK101 DSK102 why``.
 _EXPECT = re.compile(r"#\s*((?:DSK\d{3}\b[ ,]*)+)")

@@ -174,16 +174,29 @@ _AUDIT = textwrap.dedent('''
 
 
 @pytest.mark.runtime  # runs the fix command in a process
-def test_audit_no_import_exec_write_process_or_network(tmp_path):
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_audit_no_import_exec_write_process_or_network(tmp_path, cache):
+    """With the summary cache on, the only files written are the cache's own (its directory
+    in the checked project, and the user's secret); nothing else changes."""
     path, marks = plant(tmp_path)
     script = tmp_path / "audit_run.py"
     script.write_text(_AUDIT)
     paths = [str(path)] + [str(p) for p in fixture_files()]
+    env = _env()
+    if cache:
+        env.pop("FLAKE8_DASK_NO_CACHE", None)
+        env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
     proc = subprocess.run([sys.executable, str(script), *paths], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600, env=_env())
+                          capture_output=True, text=True, timeout=600, env=env)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("AUDIT ")]
     assert lines, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert json.loads(lines[-1][len("AUDIT "):]) == []
+    seen = json.loads(lines[-1][len("AUDIT "):])
+    if cache:
+        writes = [s for s in seen if s[0] == "open"]
+        assert all(".flake8_dask_cache" in s[1] or "flake8-dask" in s[1] for s in writes), \
+            writes
+        seen = [s for s in seen if s not in writes]
+    assert seen == []
     assert "DSK102" in proc.stdout  # flake8 did analyse the planted file
     assert list(marks.iterdir()) == []
 
