@@ -160,3 +160,22 @@ def test_diff_show_fixes_says_would_fix_once(tmp_path, cli):
     assert "1 × DSK408" in err
     _, _, err = cli("--isolated", "--diff", "a.py", cwd=tmp_path)
     assert err == "Would fix 1 error.\n"
+
+
+def test_an_interrupt_disguised_by_libcst_is_still_an_interrupt():
+    """Ctrl-C inside libcst can surface as a KeyError raised while the interrupt unwinds
+    (seen in CI: "a fix failed (KeyError: IndentedBlock())" and the run went on); the fix
+    engine's catch-alls raise it again as KeyboardInterrupt."""
+    from flake8_dask.fix.errors import reraise_interrupt
+
+    def disguised():
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise KeyError("IndentedBlock()")
+
+    with pytest.raises(KeyError) as caught:
+        disguised()
+    with pytest.raises(KeyboardInterrupt):
+        reraise_interrupt(caught.value)
+    reraise_interrupt(KeyError("a plain failure"))  # not an interrupt: nothing raised

@@ -10,7 +10,7 @@ import ast
 from dataclasses import replace
 
 from ..findings import Finding
-from .errors import TOO_DEEP, FixError, describe, from_recursion
+from .errors import TOO_DEEP, FixError, describe, from_recursion, reraise_interrupt
 from .imports import add_imports
 from .pyparse import parse_quietly
 from .segments import Fallback, parse_chunks, plan, splice
@@ -51,12 +51,14 @@ def _whole(source: str, targets: list[Target], rewritten: list | None
     except cst.ParserSyntaxError as exc:
         raise FixError(f"libcst cannot parse this file ({exc.message})") from None
     except Exception as exc:  # the native parser has limits of its own
+        reraise_interrupt(exc)
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None
         raise FixError(f"libcst cannot parse this file ({describe(exc)})") from None
     try:
         exact = module.code == source
     except Exception as exc:
+        reraise_interrupt(exc)
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None
         raise
@@ -141,6 +143,7 @@ def _visit(module, targets: list[Target], indent: str):
     except FixError:
         raise
     except Exception as exc:  # a codemod bug must never corrupt the file
+        reraise_interrupt(exc)
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None
         raise FixError(f"a fix failed ({describe(exc)})") from None
@@ -150,6 +153,7 @@ def _print(module) -> str:
     try:
         return module.code
     except Exception as exc:
+        reraise_interrupt(exc)
         if from_recursion(exc):
             raise FixError(TOO_DEEP) from None
         raise FixError(f"writing the fixed code failed ({describe(exc)})") from None

@@ -30,10 +30,22 @@ TOO_DEEP = ("the code is nested too deeply for libcst, which rewrites it (Python
 def from_recursion(exc: BaseException) -> bool:
     """Whether ``exc`` comes from a RecursionError: libcst's position provider turns one
     into a chain of KeyErrors."""
+    return _in_chain(exc, RecursionError)
+
+
+def reraise_interrupt(exc: BaseException) -> None:
+    """Raise KeyboardInterrupt when ``exc`` comes from one: Ctrl-C in the middle of libcst
+    can surface as another exception (a KeyError from a half-updated table, raised while the
+    interrupt unwinds), which a catch-all would otherwise report as a failed fix and go on."""
+    if _in_chain(exc, KeyboardInterrupt):
+        raise KeyboardInterrupt from None
+
+
+def _in_chain(exc: BaseException, kind: type) -> bool:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, RecursionError):
+        if isinstance(current, kind):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__

@@ -15,6 +15,7 @@ from ..findings import Finding
 from ..options import Options
 from ..rules import RULES_BY_CODE
 from .engine import SourceTooLarge, applicable, apply_fixes, describe, fix_source
+from .errors import reraise_interrupt
 from .nbjson import json_line, json_lines
 from .notebook import NotebookError, fix_notebook, parse_notebook
 from .selection import Decider, Selection
@@ -106,7 +107,8 @@ def finding_edits(source: str, finding: Finding) -> list[dict] | None:
     server use them)."""
     try:
         new, done, _ = apply_fixes(source, [finding])
-    except Exception:  # an edit preview must never fail the run
+    except Exception as exc:  # an edit preview must never fail the run
+        reraise_interrupt(exc)
         return None
     if not done:
         return None
@@ -190,6 +192,7 @@ def prepare(target_display: str, target_path: str, settings: Settings,
     except SourceError as exc:
         return FileReport(target_display, error=str(exc))
     except Exception as exc:  # never lose the whole run to one file
+        reraise_interrupt(exc)
         return FileReport(target_display, error=f"internal error: {describe(exc)}")
     return Job(target_display, target_path, data, settings, tuple(r.code for r in rules),
                decider, stdin_data is not None, read_only)
@@ -217,6 +220,7 @@ def run_job(job: Job) -> tuple[FileReport, bytes | None]:
             not_checked(report, str(exc))
             new_data = None
         except Exception as exc:  # never lose the whole run to one file
+            reraise_interrupt(exc)
             report.error = f"internal error: {describe(exc)}"
             new_data = None
     return report, new_data
@@ -230,6 +234,7 @@ def complete(job: Job, report: FileReport, new_data: bytes | None) -> FileReport
         except SourceError as exc:
             report.error = str(exc)
         except Exception as exc:
+            reraise_interrupt(exc)
             report.error = f"internal error: {describe(exc)}"
     return report
 

@@ -30,6 +30,8 @@ import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from .errors import reraise_interrupt
+
 _DEFAULT_INDENT = "    "  # libcst's when a module has no indented block
 
 
@@ -155,7 +157,8 @@ def parse_chunks(chunks: list[Chunk], indent: str, newline: str) -> None:
         try:
             module = cst.parse_module(chunk.text)
             exact = module.code == chunk.text
-        except Exception:  # noqa: BLE001 - the whole module is parsed, and tells
+        except Exception as exc:  # noqa: BLE001 - the whole module is parsed, and tells
+            reraise_interrupt(exc)
             raise Fallback from None
         expected = (chunk.last - chunk.first + 1) + (chunk.first > 0)
         if not exact or len(module.body) != expected or module.default_newline != newline:
