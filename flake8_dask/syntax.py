@@ -112,3 +112,58 @@ def site_text(sites, cite=None) -> str:
     place = getattr(site, "place", None)
     where = place if place else cite(site.line) if cite is not None else f"line {site.line}"
     return f"{verb} {site.api} at {where}"
+
+
+# ---------------------------------------------------------------- calls and defs
+#: What :func:`argument_of` answers when ``*args`` or ``**kwargs`` may hold the argument.
+STAR = object()
+
+
+def argument_of(call: ast.Call, fn: ast.AST, arg: ast.arg, shift: int = 0):
+    """The expression a call passes for one parameter of ``fn``: ``None`` when it passes
+    none, :data:`STAR` when a ``*args`` or ``**kwargs`` may hold it."""
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    for kw in call.keywords:
+        if kw.arg is None:
+            return STAR
+        if kw.arg == arg.arg and arg not in args.posonlyargs:
+            return kw.value
+    if arg in positional:
+        index = positional.index(arg) - shift
+        for i, a in enumerate(call.args):
+            if type(a) is ast.Starred:
+                return STAR
+            if i == index:
+                return a
+    return None
+
+
+def default_of(fn: ast.AST, arg: ast.arg) -> ast.AST | None:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        i = positional.index(arg) - (len(positional) - len(args.defaults))
+        return args.defaults[i] if i >= 0 else None
+    if arg in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(arg)]
+    return None
+
+
+def returns_of(fn: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of a def, not those of the defs and classes nested in it."""
+    found = []
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Return:
+            found.append(node)
+        elif t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+            continue
+        elif isinstance(node, ast.stmt):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                stack.extend(getattr(node, name, ()))
+        elif isinstance(node, (ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))):
+            stack.extend(node.body)
+    return found

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import ast
 
+from ..syntax import STAR, argument_of, default_of, returns_of
 from . import vocabulary as V
 from .guard import IN_PROGRESS, MISSING
 from .kinds import COLLECTIONS, FRAMES, K, Value
-from .scopes import FUNCTION_NODES, Binding, Scope
+from .scopes import Binding, Scope
 
 #: Kinds that keep their identity through a parameter or a return value.
 _CARRIED = COLLECTIONS | {K.CLIENT, K.CLUSTER, K.FUTURE}
@@ -103,7 +104,7 @@ class Boundaries:
         passed = []
         for call, shift in calls:
             expr = argument_of(call, fn, arg, shift)
-            if expr is _STAR:
+            if expr is STAR:
                 return None
             if expr is None:
                 default = default_of(fn, arg)
@@ -147,43 +148,24 @@ class Boundaries:
         if any(self.qualname(d.func if type(d) is ast.Call else d)
                not in _TRANSPARENT_DECORATORS for d in fn.decorator_list):
             return False
+        if self.source is None:
+            return False  # no text to read the mentions from: unknown, the safe side
         name = fn.name
         owner = self.scope_of(fn)
-        counts = self._mentions if self.source is not None else None
-        if counts is not None:
-            # Every word of the text spelled like the function is its def or the callee of
-            # one of its calls (a mention in a string or a comment only makes this answer
-            # "no", the safe side): one pass over the text, not over the tree.
-            if name == "__init__" and owner.kind == "class":
-                cls = owner.node
-                return counts(cls.name) == 1 + len(self._instantiations(cls)) and \
-                    cls.name not in self._exported_names()
-            if name not in self._calls_by_name():
-                return False  # never called here (a library's public function, often)
-            mentions = counts(name)
-            return mentions > 1 and mentions == 1 + len(self._calls_reaching(fn)) and \
-                (owner.kind == "class" or name not in self._exported_names())
-        callees = {id(c.func) for c, _ in self._calls_reaching(fn)}
+        # Every word of the text spelled like the function is its def or the callee of one
+        # of its calls (a mention in a string or a comment only makes this answer "no", the
+        # safe side): a few searches of the text, not a walk of the tree.
         if name == "__init__" and owner.kind == "class":
             # ``Pipeline(ddf)``: the class is only instantiated, never passed or subclassed
             cls = owner.node
-            if any(type(n.ctx) is ast.Load and id(n) not in callees
-                   for n in self.names(cls.name)):
-                return False
-            return not self._attribute_mentions(name) and cls.name not in self._exported_names()
-        if owner.kind == "class":
-            mentions = self._attribute_mentions(name)
-            if any(id(n) not in callees for n in mentions):
-                return False
-            return not any(type(n.ctx) is ast.Load and id(n) not in callees
-                           for n in self.names(name))
-        for n in self.names(name):
-            if type(n.ctx) is not ast.Load:
-                continue
-            if id(n) not in callees:
-                return False
+            return self._mentions(cls.name) == 1 + len(self._instantiations(cls)) and \
+                cls.name not in self._exported_names()
+        if name not in self._calls_by_name():
+            return False  # never called here (a library's public function, often)
+        mentions = self._mentions(name)
         # ``module.fn`` from elsewhere cannot be seen; a name in __all__ is meant for it.
-        return name not in self._exported_names()
+        return mentions > 1 and mentions == 1 + len(self._calls_reaching(fn)) and \
+            (owner.kind == "class" or name not in self._exported_names())
 
     def _mentions(self, name: str) -> int:
         """How many times ``name`` occurs in the module's text as a whole word (a few
@@ -251,17 +233,6 @@ class Boundaries:
                     found.append(call)
         return found
 
-    def _attribute_mentions(self, name: str) -> list[ast.Attribute]:
-        cache = self._boundary_cache()
-        index = cache.get("attributes")
-        if index is None:
-            index = {}
-            for n in ast.walk(self.tree):
-                if type(n) is ast.Attribute:
-                    index.setdefault(n.attr, []).append(n)
-            cache["attributes"] = index
-        return index.get(name, [])
-
     def _exported_names(self) -> frozenset[str]:
         cache = self._boundary_cache()
         found = cache.get("__all__")
@@ -300,7 +271,7 @@ class Boundaries:
         return Value(v.kind, v.what, origin=v.origin, node=v.node, element=v.element)
 
     # ------------------------------------------------------------------ other modules
-    def imported_value(self, func: ast.AST, q: str) -> Value | None:
+    def imported_value(self, func: ast.AST) -> Value | None:
         """What a call of a function imported from another module of the project returns,
         from that module's summary (:mod:`.summary`)."""
         project = self.project
@@ -370,56 +341,3 @@ def _returned_kind(project, module: str | None, level: int, name: str) -> K | No
     except ValueError:
         return None
     return k if k in _CARRIED else None
-
-
-_STAR = object()
-
-
-def argument_of(call: ast.Call, fn: ast.AST, arg: ast.arg, shift: int = 0):
-    """The expression a call passes for one parameter of ``fn``: ``None`` when it passes
-    none, ``_STAR`` when a ``*args`` or ``**kwargs`` may hold it."""
-    args = fn.args
-    positional = [*args.posonlyargs, *args.args]
-    for kw in call.keywords:
-        if kw.arg is None:
-            return _STAR
-        if kw.arg == arg.arg and arg not in args.posonlyargs:
-            return kw.value
-    if arg in positional:
-        index = positional.index(arg) - shift
-        for i, a in enumerate(call.args):
-            if type(a) is ast.Starred:
-                return _STAR
-            if i == index:
-                return a
-    return None
-
-
-def default_of(fn: ast.AST, arg: ast.arg) -> ast.AST | None:
-    args = fn.args
-    positional = [*args.posonlyargs, *args.args]
-    if arg in positional:
-        i = positional.index(arg) - (len(positional) - len(args.defaults))
-        return args.defaults[i] if i >= 0 else None
-    if arg in args.kwonlyargs:
-        return args.kw_defaults[args.kwonlyargs.index(arg)]
-    return None
-
-
-def returns_of(fn: ast.AST) -> list[ast.Return]:
-    """The ``return`` statements of a def, not those of the defs and classes nested in it."""
-    found = []
-    stack = list(fn.body)
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t is ast.Return:
-            found.append(node)
-        elif t in FUNCTION_NODES or t is ast.ClassDef:
-            continue
-        elif isinstance(node, ast.stmt):
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                stack.extend(getattr(node, name, ()))
-        elif isinstance(node, (ast.excepthandler, getattr(ast, "match_case", ast.excepthandler))):
-            stack.extend(node.body)
-    return found

@@ -68,7 +68,7 @@ def _value_call(m: SemanticModel, node: ast.Call) -> Value | None:
         if v is not None:
             return v
         if not q.startswith("builtins.") and m.project is not None:
-            return m.imported_value(func, q)
+            return m.imported_value(func)
     if type(func) is ast.Call and m.qualname(func.func) in V.DELAYED_FUNCTIONS:
         return _v(K.DELAYED, node)
     if type(func) is ast.Attribute:
@@ -85,7 +85,7 @@ def _value_call(m: SemanticModel, node: ast.Call) -> Value | None:
             return _v(K.RESOURCE, node, f"a generator from {fn.name}()")
         return m.return_value(fn)
     if q is None and type(func) is ast.Name and m.project is not None:
-        return m.imported_value(func, None)  # ``from .io import load``
+        return m.imported_value(func)  # ``from .io import load``
     return None
 
 

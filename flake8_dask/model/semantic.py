@@ -12,7 +12,10 @@ caches; its queries are written by concern, one mixin each:
   class an expression stands for, the index of names;
 * :class:`~.values.Values`: ``value()`` and ``kind()`` (handlers in :mod:`.inference`), the
   values of bindings and annotations, attributes of ``self``, reductions, array layouts;
-* :class:`~.tasks.Tasks`: task entry points and task functions, calls of a def, ``@delayed``;
+* :class:`~.boundaries.Boundaries`: kinds across boundaries: parameters (annotations,
+  agreeing calls), return values, functions imported from the project (:mod:`.summary`);
+* :class:`~.tasks.Tasks`: task entry points and task functions (also those other modules of
+  the project hand to Dask), calls of a def, ``@delayed``;
 * :class:`~.cells.Cells`: a notebook's cells, how a message cites a line, displayed values.
 
 The mixins import nothing of each other (they meet in ``self``), so the modules' imports run

@@ -41,8 +41,7 @@ class ProjectView(Protocol):
     def task_sites(self) -> dict[str, list]:
         """The checked file's own top-level functions that other modules of the project hand
         to Dask as tasks: name -> where, each a dict ``{"api": "map_partitions", "place":
-        "pkg/driver.py:12", "lazy": true, "per_chunk": true}`` (or the plain text
-        ``"client.submit in pkg/driver.py:12"``, then taken as lazy and not per chunk)."""
+        "pkg/driver.py:12", "lazy": true, "per_chunk": true}``."""
 
 
 def summarize(source: str, options=None) -> dict:

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from ..syntax import dotted
+from ..syntax import STAR, argument_of, dotted
 from . import vocabulary as V
 from .guard import MISSING
 from .kinds import FRAMES, K
@@ -191,22 +191,12 @@ def _through_parameter(m: SemanticModel, name: ast.Name):
     helper = scope.node
     if type(helper) not in (ast.FunctionDef, ast.AsyncFunctionDef):
         return
-    args = helper.args
-    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
-    param = bindings[0].node.arg
+    param = bindings[0].node
     is_method = scope.self_name is not None
     for call in m.calls_of(helper):
-        expr = None
-        for kw in call.keywords:
-            if kw.arg == param:
-                expr = kw.value
-        if expr is None and param in positional:
-            shift = 1 if is_method and type(call.func) is ast.Attribute else 0
-            index = positional.index(param) - shift
-            if 0 <= index < len(call.args) and not any(
-                    type(a) is ast.Starred for a in call.args[:index + 1]):
-                expr = call.args[index]
-        fn = m.function_of(expr) if expr is not None else None
+        shift = 1 if is_method and type(call.func) is ast.Attribute else 0
+        expr = argument_of(call, helper, param, shift)
+        fn = m.function_of(expr) if expr is not None and expr is not STAR else None
         if fn is not None:
             yield fn, call, helper
 
@@ -226,15 +216,10 @@ def _remote_task_sites(m: SemanticModel) -> Iterator[TaskSite]:
         fn = defs.get(name)
         if fn is None or type(fn) not in (ast.FunctionDef, ast.AsyncFunctionDef):
             continue
-        for place in places[:20]:
-            if isinstance(place, dict):  # {"api", "place", "lazy", "per_chunk"}
-                api, where = str(place.get("api") or ""), str(place.get("place") or "")
-                lazy, per_chunk = place.get("lazy") is True, place.get("per_chunk") is True
-            else:  # "client.submit in pkg/driver.py:12": nothing said about chunks
-                api, _, where = str(place).partition(" in ")
-                lazy, per_chunk = True, False
-            yield TaskSite(fn, api.strip() or "a task entry point", 0, lazy, per_chunk,
-                           place=where.strip() or None)
+        for place in places[:20]:  # {"api", "place", "lazy", "per_chunk"}
+            yield TaskSite(fn, str(place.get("api") or "a task entry point"), 0,
+                           place.get("lazy") is True, place.get("per_chunk") is True,
+                           place=str(place.get("place") or "") or None)
 
 
 class Tasks:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import ast
 import fnmatch
 
-from ..syntax import dotted
+from ..syntax import dotted, returns_of
 from . import vocabulary as V
 from .arrays import OWN_LAYOUT_CALL_NAMES
 from .arrays import array_layout as _array_layout
-from .boundaries import returns_of
 from .guard import IN_PROGRESS, MAX_DEPTH, MISSING, TooDeep
 from .inference import VALUE_HANDLERS, element
 from .kinds import COLLECTIONS, FRAMES, K, Value
@@ -211,14 +210,23 @@ class Values:
 
     def _annotation_value(self, ann: ast.AST | None, node: ast.AST) -> Value | None:
         # ``X | None``, ``Optional[X]``, ``Union[X, None]``: the first member that is not
-        # None. A loop, not recursion: a union can be thousands of members deep.
+        # None. A loop, not recursion: a union can be thousands of members deep. A string
+        # (``"dd.DataFrame"``, a forward reference) is parsed once, and its names resolved
+        # through the module's imports (the parsed text is not part of the tree).
+        resolve, parsed = self.qualname, False
         while ann is not None:
             if type(ann) is ast.Constant and isinstance(ann.value, str):
-                return self._string_annotation_value(ann.value, node)
-            if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
+                if parsed or len(ann.value) > 200:
+                    return None
+                try:
+                    ann = ast.parse(ann.value.strip(), mode="eval").body
+                except (SyntaxError, ValueError):
+                    return None
+                resolve, parsed = self._module_qualname, True
+            elif type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
                 ann = next((side for side in (ann.left, ann.right)
                             if not (type(side) is ast.Constant and side.value is None)), None)
-            elif type(ann) is ast.Subscript and self.qualname(ann.value) in (
+            elif type(ann) is ast.Subscript and resolve(ann.value) in (
                     "typing.Optional", "typing.Union"):
                 ann = ann.slice
                 if type(ann) is ast.Tuple:
@@ -226,35 +234,7 @@ class Values:
                                 if not (type(e) is ast.Constant and e.value is None)), None)
             else:
                 break
-        if ann is None:
-            return None
-        q = self.qualname(ann)
-        kind = _ANNOTATION_KINDS.get(q) if q else None
-        if kind is None:
-            return None
-        origin = "parameter" if kind == K.CLIENT else None
-        return Value(kind, V.KIND_NAMES[kind], origin=origin, node=node)
-
-    def _string_annotation_value(self, text: str, node: ast.AST) -> Value | None:
-        """``"dd.DataFrame"``, ``"Optional[dd.DataFrame]"``: a forward reference, resolved
-        through the module's imports (the parsed text is not part of the tree)."""
-        if len(text) > 200:
-            return None
-        try:
-            ann = ast.parse(text.strip(), mode="eval").body
-        except (SyntaxError, ValueError):
-            return None
-        while True:  # the first member of a union that is not None
-            if type(ann) is ast.BinOp and type(ann.op) is ast.BitOr:
-                ann = ann.right if type(ann.left) is ast.Constant else ann.left
-            elif type(ann) is ast.Subscript and \
-                    self._module_qualname(ann.value) in ("typing.Optional", "typing.Union"):
-                ann = ann.slice
-                if type(ann) is ast.Tuple:
-                    ann = next((e for e in ann.elts if type(e) is not ast.Constant), None)
-            else:
-                break
-        q = self._module_qualname(ann) if ann is not None else None
+        q = resolve(ann) if ann is not None else None
         kind = _ANNOTATION_KINDS.get(q) if q else None
         if kind is None:
             return None
